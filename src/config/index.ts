@@ -1,0 +1,18 @@
+import * as pulumi from "@pulumi/pulumi";
+import { type PlatformConfig, parseConfig, readStackFiles } from "./load";
+
+export * from "./load";
+export * from "./stacks";
+
+/**
+ * Reads and validates this stack's configuration: the only place the program reads config.
+ * Throws `ConfigError` before any resource exists.
+ */
+export function loadConfig(): PlatformConfig {
+  return parseConfig({
+    stack: pulumi.getStack(),
+    project: pulumi.getProject(),
+    config: pulumi.runtime.allConfig(),
+    stackFiles: readStackFiles(),
+  });
+}

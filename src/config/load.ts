@@ -1,0 +1,253 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
+import { overlaps } from "./cidr";
+import {
+  type EnvironmentSettings,
+  environmentSchema,
+  type ManagementSettings,
+  managementSchema,
+} from "./schema";
+import { isStackName, STACK_NAMES, STACKS, type StackInfo, type StackName, stackFileName } from "./stacks";
+
+export const PROJECT = "platform";
+
+/** A configuration problem: the key it concerns and what was expected. */
+export interface ConfigIssue {
+  readonly key: string;
+  readonly message: string;
+}
+
+/**
+ * Thrown before any resource is registered. Its message names the stack, the stack file and
+ * every offending key, so `pulumi preview` and the offline plan print something actionable.
+ */
+export class ConfigError extends Error {
+  constructor(
+    readonly stackName: string,
+    readonly issues: readonly ConfigIssue[],
+  ) {
+    super(
+      `Invalid configuration for stack "${stackName}" (${stackFileName(stackName)}):\n` +
+        issues.map((i) => `  - ${i.key}: ${i.message}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** What a stack can know about the other stacks from their files in this repository. */
+export interface PeerStack {
+  readonly stack: StackName;
+  readonly accountId: string | undefined;
+  readonly region: string | undefined;
+  readonly vpcCidr: string | undefined;
+}
+
+export interface Tags {
+  readonly Project: string;
+  readonly Environment: string;
+  readonly Owner: string;
+  readonly CostCenter: string;
+  readonly ManagedBy: "pulumi";
+  readonly [key: string]: string;
+}
+
+interface Common {
+  readonly project: string;
+  readonly stack: StackName;
+  readonly info: StackInfo;
+  readonly region: string;
+  /** Tags every taggable AWS resource carries (set as provider default tags). */
+  readonly tags: Tags;
+  /** The other stacks, as their files in this repository describe them. */
+  readonly peers: Readonly<Record<StackName, PeerStack>>;
+}
+
+export type ManagementConfig = Common & ManagementSettings & { readonly role: "management" };
+export type EnvironmentConfig = Common & EnvironmentSettings & { readonly role: "environment" };
+export type PlatformConfig = ManagementConfig | EnvironmentConfig;
+
+/** Raw inputs: the flat `namespace:key` → string map Pulumi hands the program, plus the repo's stack files. */
+export interface RawConfigInput {
+  readonly stack: string;
+  readonly project?: string;
+  readonly config: Readonly<Record<string, string>>;
+  /** Parsed `config:` maps of the stack files in the repository, by stack. */
+  readonly stackFiles: Readonly<Partial<Record<StackName, Record<string, unknown>>>>;
+}
+
+const NAMESPACE = `${PROJECT}:`;
+
+/** Pulumi stores structured values as JSON text; scalars at the top level stay strings. */
+function decode(value: string): unknown {
+  const t = value.trim();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function keyOf(pathParts: readonly PropertyKey[]): string {
+  const [head, ...rest] = pathParts.map(String);
+  if (head === undefined) return `${PROJECT}:<root>`;
+  let key = `${NAMESPACE}${head}`;
+  for (const part of rest) key += /^\d+$/.test(part) ? `[${part}]` : `.${part}`;
+  return key;
+}
+
+function zodIssues(error: z.ZodError): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const k of issue.keys) {
+        out.push({
+          key: keyOf([...issue.path, k]),
+          message: "unknown key (misspelled, or not valid for this stack)",
+        });
+      }
+      continue;
+    }
+    if (issue.code === "invalid_type" && issue.message.includes("received undefined")) {
+      out.push({ key: keyOf(issue.path), message: `required key is missing (expected ${issue.expected})` });
+      continue;
+    }
+    out.push({ key: keyOf(issue.path), message: issue.message });
+  }
+  return out;
+}
+
+function peerFrom(stack: StackName, file: Record<string, unknown> | undefined): PeerStack {
+  const net = file?.[`${NAMESPACE}network`] as { vpcCidr?: unknown } | undefined;
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  return {
+    stack,
+    accountId: str(file?.[`${NAMESPACE}accountId`]),
+    region: str(file?.["aws:region"]),
+    vpcCidr: str(net?.vpcCidr),
+  };
+}
+
+/**
+ * Validates one stack's configuration into the typed model. Pure: everything it reads is in
+ * `input`. Throws `ConfigError` listing every problem found.
+ */
+export function parseConfig(input: RawConfigInput): PlatformConfig {
+  const { stack } = input;
+  if (!isStackName(stack)) {
+    throw new ConfigError(stack, [
+      { key: "stack", message: `unknown stack "${stack}"; expected one of ${STACK_NAMES.join(", ")}` },
+    ]);
+  }
+  const info = STACKS[stack];
+  const issues: ConfigIssue[] = [];
+
+  const region = input.config["aws:region"];
+  if (region === undefined || region === "") {
+    issues.push({
+      key: "aws:region",
+      message: "required key is missing (expected an AWS region such as eu-west-2)",
+    });
+  }
+
+  const settings: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input.config)) {
+    if (k.startsWith(NAMESPACE)) settings[k.slice(NAMESPACE.length)] = decode(v);
+  }
+  const schema = info.role === "management" ? managementSchema : environmentSchema;
+  const parsed = schema.safeParse(settings);
+  if (!parsed.success) issues.push(...zodIssues(parsed.error));
+
+  const peers = Object.fromEntries(
+    STACK_NAMES.map((s) => [s, s === stack ? undefined : peerFrom(s, input.stackFiles[s])]),
+  ) as Record<StackName, PeerStack | undefined>;
+
+  if (parsed.success) {
+    const net = parsed.data.network;
+    if (info.productionGrade && info.role === "environment" && net.availabilityZones.length < 3) {
+      issues.push({
+        key: "platform:network.availabilityZones",
+        message: `${stack} is production-grade and needs 3 availability zones; got ${net.availabilityZones.length}`,
+      });
+    }
+    if (info.productionGrade && net.natGateways !== "perAz") {
+      issues.push({
+        key: "platform:network.natGateways",
+        message: `${stack} must run one NAT gateway per AZ ("perAz"); a single shared NAT gateway is a single point of failure`,
+      });
+    }
+    if (region && net.availabilityZones.some((az) => !az.startsWith(region))) {
+      issues.push({
+        key: "platform:network.availabilityZones",
+        message: `every AZ must be in the stack's region ${region}; got ${net.availabilityZones.join(", ")}`,
+      });
+    }
+    for (const peer of Object.values(peers)) {
+      if (!peer?.vpcCidr) continue;
+      let clash = false;
+      try {
+        clash = overlaps(net.vpcCidr, peer.vpcCidr);
+      } catch {
+        continue; // the peer's own validation reports its malformed CIDR
+      }
+      if (clash) {
+        issues.push({
+          key: "platform:network.vpcCidr",
+          message: `${net.vpcCidr} overlaps the ${peer.stack} stack's VPC ${peer.vpcCidr} (${stackFileName(peer.stack)}); VPC CIDRs must be unique across the four stacks so the Transit Gateway can route between them`,
+        });
+      }
+    }
+  }
+
+  if (issues.length > 0 || !parsed.success || region === undefined) throw new ConfigError(stack, issues);
+
+  const data = parsed.data;
+  const tags: Tags = {
+    Project: input.project ?? PROJECT,
+    Environment: stack,
+    Owner: data.owner,
+    CostCenter: data.costCenter,
+    ManagedBy: "pulumi",
+  };
+  const selfPeer: PeerStack = { stack, accountId: data.accountId, region, vpcCidr: data.network.vpcCidr };
+  const common: Common = {
+    project: input.project ?? PROJECT,
+    stack,
+    info,
+    region,
+    tags,
+    peers: { ...peers, [stack]: selfPeer } as Record<StackName, PeerStack>,
+  };
+  return info.role === "management"
+    ? ({ ...common, ...(data as ManagementSettings), role: "management" } satisfies ManagementConfig)
+    : ({ ...common, ...(data as EnvironmentSettings), role: "environment" } satisfies EnvironmentConfig);
+}
+
+/** Finds the directory holding Pulumi.yaml, starting from `from` and walking up. */
+export function findProjectRoot(from: string = __dirname): string {
+  let dir = path.resolve(from);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`Pulumi.yaml not found above ${from}`);
+    dir = parent;
+  }
+}
+
+/** Reads the `config:` map of every stack file present in the project. */
+export function readStackFiles(
+  root: string = findProjectRoot(),
+): Partial<Record<StackName, Record<string, unknown>>> {
+  const out: Partial<Record<StackName, Record<string, unknown>>> = {};
+  for (const s of STACK_NAMES) {
+    const file = path.join(root, stackFileName(s));
+    if (!fs.existsSync(file)) continue;
+    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    out[s] = doc?.config ?? {};
+  }
+  return out;
+}

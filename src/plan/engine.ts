@@ -1,0 +1,226 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
+import { parse as parseYaml } from "yaml";
+import { findProjectRoot, PROJECT } from "../config/load";
+import { isStackName, STACKS, stackFileName } from "../config/stacks";
+import { type MockContext, mockResource } from "./mock-state";
+
+/**
+ * Runs the real program for one stack, with its real `Pulumi.<stack>.yaml`, under Pulumi's
+ * mocks, and records every resource it registers. This is both the offline plan and the test
+ * harness: what the plan prints is exactly what the tests assert on.
+ */
+
+export interface PlannedResource {
+  readonly type: string;
+  /** Pulumi logical name. */
+  readonly name: string;
+  readonly custom: boolean;
+  /** Inputs as the provider would receive them, with every Output resolved. */
+  readonly inputs: Record<string, unknown>;
+  /** Logical names of the component resources above this one, outermost first. */
+  readonly components: readonly string[];
+  /** Type of the nearest enclosing component (`""` at the top level). */
+  readonly componentType: string;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  /** Logical name of the explicit provider used (`""` when a default provider would be used). */
+  readonly provider: string;
+  /** True when the resource type declares `tags` (AWS taggable resources). */
+  readonly taggable: boolean;
+}
+
+export interface PlanResult {
+  readonly stack: string;
+  readonly resources: readonly PlannedResource[];
+  readonly outputs: Record<string, unknown>;
+}
+
+export interface EvaluateOptions {
+  /** Replace (or with `undefined`, remove) stack config keys, e.g. `{"platform:network": {...}}`. */
+  readonly configOverrides?: Readonly<Record<string, unknown>>;
+  /** Outputs served to StackReferences (default: evaluate the `management` stack first). */
+  readonly stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
+  /** Project root holding Pulumi.yaml (default: found from this file). */
+  readonly root?: string;
+}
+
+/** The value the offline plan substitutes for a `secure:` config value it cannot decrypt. */
+export const MOCK_SECRET = "offline-plan-mock-secret";
+
+/** Converts a stack file's `config:` map to the flat string map Pulumi gives a program. */
+export function toPulumiConfig(config: Record<string, unknown>): {
+  values: Record<string, string>;
+  secretKeys: string[];
+} {
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    if (value === undefined) continue;
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+      values[key] = MOCK_SECRET;
+      secretKeys.push(key);
+    } else if (typeof value === "string") {
+      values[key] = value;
+    } else {
+      values[key] = JSON.stringify(value);
+    }
+  }
+  return { values, secretKeys };
+}
+
+export function readStackConfig(stack: string, root: string): Record<string, unknown> {
+  const file = path.join(root, stackFileName(stack));
+  if (!fs.existsSync(file)) return {};
+  const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+  return { ...(doc?.config ?? {}) };
+}
+
+interface Pending {
+  type: string;
+  name: string;
+  opts: pulumi.ResourceOptions;
+  parent: Pending | undefined;
+  resource: pulumi.Resource;
+}
+
+type AnyRecord = Record<string, unknown>;
+
+async function resolveDeep(value: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    pulumi.output(value as pulumi.Input<AnyRecord>).apply((v) => {
+      resolve(v);
+      return v;
+    });
+  });
+}
+
+// The runtime keeps one global state, so evaluations run one at a time.
+let queue: Promise<unknown> = Promise.resolve();
+const outputsCache = new Map<string, Record<string, unknown>>();
+
+export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<PlanResult> {
+  const run = queue.then(() => evaluate(stack, options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanResult> {
+  const root = options.root ?? findProjectRoot();
+  let stackOutputs = options.stackOutputs;
+  if (!stackOutputs && isStackName(stack) && STACKS[stack].role === "environment") {
+    let mgmt = outputsCache.get(root);
+    if (!mgmt) {
+      mgmt = (await evaluate("management", { root, stackOutputs: {} })).outputs;
+      outputsCache.set(root, mgmt);
+    }
+    stackOutputs = { management: mgmt };
+  }
+
+  const raw = readStackConfig(stack, root);
+  for (const [k, v] of Object.entries(options.configOverrides ?? {})) {
+    if (v === undefined) delete raw[k];
+    else raw[k] = v;
+  }
+  const { values, secretKeys } = toPulumiConfig(raw);
+  const ctx: MockContext = {
+    accountId: String(raw[`${PROJECT}:accountId`] ?? "000000000000"),
+    region: String(raw["aws:region"] ?? "eu-west-2"),
+    stackOutputs: stackOutputs ?? {},
+  };
+
+  const registered: { args: MockResourceArgs }[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: MockResourceArgs) {
+        registered.push({ args });
+        return mockResource(args, ctx);
+      },
+      call(args: MockCallArgs) {
+        return mockCall(args, ctx);
+      },
+    },
+    PROJECT,
+    stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(values, secretKeys);
+
+  const pending: Pending[] = [];
+  const byResource = new Map<pulumi.Resource, Pending>();
+  // Imported lazily so that the program module is loaded after the mocks are in place.
+  const { main } = await import("../program");
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((t) => {
+      const parent = t.opts.parent ? byResource.get(t.opts.parent) : undefined;
+      const p: Pending = { type: t.type, name: t.name, opts: t.opts, parent, resource: t.resource };
+      pending.push(p);
+      byResource.set(t.resource, p);
+      return undefined;
+    });
+    return main();
+  });
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
+  await settings.waitForRPCs?.();
+  const resolvedOutputs = ((await resolveDeep(outputs ?? {})) ?? {}) as AnyRecord;
+  await settings.waitForRPCs?.();
+
+  const inputsByKey = new Map<string, MockResourceArgs[]>();
+  for (const { args } of registered) {
+    const key = `${args.type}|${args.name}`;
+    inputsByKey.set(key, [...(inputsByKey.get(key) ?? []), args]);
+  }
+
+  const protectOf = (p: Pending | undefined): boolean =>
+    p === undefined ? false : (p.opts.protect ?? protectOf(p.parent));
+  const componentsOf = (p: Pending): string[] => {
+    const out: string[] = [];
+    for (let c = p.parent; c; c = c.parent) out.unshift(c.name);
+    return out;
+  };
+  const resources: PlannedResource[] = [];
+  for (const p of pending) {
+    const key = `${p.type}|${p.name}`;
+    const args = inputsByKey.get(key)?.shift();
+    if (!args) continue; // constructed but never registered (e.g. the construction threw)
+    const providerRef = args.provider ?? "";
+    const providerName = providerRef ? (providerRef.split("::")[3] ?? "") : "";
+    resources.push({
+      type: p.type,
+      name: p.name,
+      custom: args.custom ?? true,
+      inputs: (args.inputs ?? {}) as AnyRecord,
+      components: componentsOf(p),
+      componentType: p.parent?.type ?? "",
+      protect: protectOf(p),
+      retainOnDelete: p.opts.retainOnDelete === true,
+      provider: providerName,
+      taggable: "tagsAll" in (p.resource as object),
+    });
+  }
+  return { stack, resources, outputs: resolvedOutputs };
+}
+
+function mockCall(args: MockCallArgs, ctx: MockContext): Record<string, unknown> {
+  switch (args.token) {
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return {
+        accountId: ctx.accountId,
+        arn: `arn:aws:iam::${ctx.accountId}:role/platform-deploy`,
+        userId: "AROAMOCK",
+      };
+    case "aws:index/getRegion:getRegion":
+      return { name: ctx.region, region: ctx.region, id: ctx.region };
+    case "aws:index/getPartition:getPartition":
+      return { partition: "aws", dnsSuffix: "amazonaws.com" };
+    case "aws:index/getAvailabilityZones:getAvailabilityZones":
+      return {
+        names: ["a", "b", "c"].map((s) => `${ctx.region}${s}`),
+        zoneIds: ["euw2-az1", "euw2-az2", "euw2-az3"],
+      };
+    default:
+      return { ...(args.inputs as AnyRecord) };
+  }
+}

@@ -1,0 +1,170 @@
+import type { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
+
+/**
+ * What the offline plan pretends AWS answered when a resource is created: the inputs back,
+ * plus the computed attributes (ids, ARNs, endpoints) that other resources consume. Values
+ * are deterministic, so plans and tests are stable.
+ */
+export interface MockContext {
+  readonly accountId: string;
+  readonly region: string;
+  /** Stack outputs served to `StackReference`s, by stack name. */
+  readonly stackOutputs: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+type Inputs = Record<string, unknown>;
+type StateFn = (name: string, inputs: Inputs, ctx: MockContext) => Inputs;
+
+function hex(text: string, length: number): string {
+  let out = "";
+  for (let round = 0; out.length < length; round++) {
+    let h = 2166136261 ^ round;
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 16777619) >>> 0;
+    }
+    out += h.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, length);
+}
+
+/** "aws:ec2/natGateway:NatGateway" → { service: "ec2", kind: "natGateway" }. */
+function parseType(type: string): { service: string; kind: string } {
+  const m = /^aws:([^/]+)\/([^:]+):/.exec(type);
+  return { service: m?.[1] ?? "unknown", kind: m?.[2] ?? "unknown" };
+}
+
+const physical = (name: string, inputs: Inputs) =>
+  typeof inputs.name === "string" ? inputs.name : `${name}-${hex(name, 7)}`;
+
+/** Attribute overrides for types whose computed outputs other resources read. */
+const STATE: Record<string, StateFn> = {
+  "aws:ec2/eip:Eip": (name) => ({
+    allocationId: `eipalloc-${hex(name, 17)}`,
+    publicIp: `203.0.113.${parseInt(hex(name, 2), 16) % 250}`,
+  }),
+  "aws:iam/role:Role": (name, inputs, ctx) => {
+    const roleName = physical(name, inputs);
+    const path = typeof inputs.path === "string" ? inputs.path : "/";
+    return {
+      name: roleName,
+      arn: `arn:aws:iam::${ctx.accountId}:role${path}${roleName}`,
+      uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
+    };
+  },
+  "aws:iam/policy:Policy": (name, inputs, ctx) => ({
+    arn: `arn:aws:iam::${ctx.accountId}:policy/${physical(name, inputs)}`,
+  }),
+  "aws:kms/key:Key": (name, _inputs, ctx) => {
+    const keyId = `${hex(name, 8)}-${hex(`${name}1`, 4)}-${hex(`${name}2`, 4)}-${hex(`${name}3`, 4)}-${hex(`${name}4`, 12)}`;
+    return { keyId, arn: `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/${keyId}` };
+  },
+  "aws:kms/alias:Alias": (_name, inputs, ctx) => ({
+    arn: `arn:aws:kms:${ctx.region}:${ctx.accountId}:${String(inputs.name)}`,
+  }),
+  "aws:cloudwatch/logGroup:LogGroup": (name, inputs, ctx) => ({
+    arn: `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${physical(name, inputs)}`,
+  }),
+  "aws:s3/bucket:Bucket": (name, inputs) => {
+    const bucket = typeof inputs.bucket === "string" ? inputs.bucket : `${name}-${hex(name, 7)}`;
+    return {
+      bucket,
+      id: bucket,
+      arn: `arn:aws:s3:::${bucket}`,
+      bucketRegionalDomainName: `${bucket}.s3.eu-west-2.amazonaws.com`,
+    };
+  },
+  "aws:sqs/queue:Queue": (name, inputs, ctx) => {
+    const q = physical(name, inputs);
+    return {
+      arn: `arn:aws:sqs:${ctx.region}:${ctx.accountId}:${q}`,
+      url: `https://sqs.${ctx.region}.amazonaws.com/${ctx.accountId}/${q}`,
+    };
+  },
+  "aws:sns/topic:Topic": (name, inputs, ctx) => ({
+    arn: `arn:aws:sns:${ctx.region}:${ctx.accountId}:${physical(name, inputs)}`,
+  }),
+  "aws:dynamodb/table:Table": (name, inputs, ctx) => ({
+    arn: `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${physical(name, inputs)}`,
+    streamArn: `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${physical(name, inputs)}/stream/2026-01-01T00:00:00.000`,
+  }),
+  "aws:secretsmanager/secret:Secret": (name, inputs, ctx) => ({
+    arn: `arn:aws:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${physical(name, inputs)}-${hex(name, 6)}`,
+  }),
+  "aws:lambda/function:Function": (name, inputs, ctx) => ({
+    arn: `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${physical(name, inputs)}`,
+    invokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/functions/${physical(name, inputs)}/invocations`,
+  }),
+  "aws:ecr/repository:Repository": (name, inputs, ctx) => ({
+    arn: `arn:aws:ecr:${ctx.region}:${ctx.accountId}:repository/${physical(name, inputs)}`,
+    repositoryUrl: `${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com/${physical(name, inputs)}`,
+  }),
+  "aws:rds/instance:Instance": (name, inputs, ctx) => ({
+    arn: `arn:aws:rds:${ctx.region}:${ctx.accountId}:db:${physical(name, inputs)}`,
+    endpoint: `${physical(name, inputs)}.${hex(name, 12)}.${ctx.region}.rds.amazonaws.com:5432`,
+    address: `${physical(name, inputs)}.${hex(name, 12)}.${ctx.region}.rds.amazonaws.com`,
+    identifier: typeof inputs.identifier === "string" ? inputs.identifier : physical(name, inputs),
+    resourceId: `db-${hex(name, 26).toUpperCase()}`,
+    masterUserSecrets: [
+      {
+        secretArn: `arn:aws:secretsmanager:${ctx.region}:${ctx.accountId}:secret:rds!db-${hex(name, 8)}`,
+        kmsKeyId: "",
+        secretStatus: "active",
+      },
+    ],
+  }),
+  "aws:opensearch/domain:Domain": (name, inputs, ctx) => ({
+    arn: `arn:aws:es:${ctx.region}:${ctx.accountId}:domain/${physical(name, inputs)}`,
+    endpoint: `vpc-${physical(name, inputs)}-${hex(name, 26)}.${ctx.region}.es.amazonaws.com`,
+  }),
+  "aws:organizations/organization:Organization": (name) => ({
+    id: `o-${hex(name, 10)}`,
+    arn: `arn:aws:organizations::318274619203:organization/o-${hex(name, 10)}`,
+    roots: [
+      {
+        id: `r-${hex(name, 4)}`,
+        arn: `arn:aws:organizations::318274619203:root/o-${hex(name, 10)}/r-${hex(name, 4)}`,
+        name: "Root",
+        policyTypes: [],
+      },
+    ],
+    masterAccountId: "318274619203",
+  }),
+  "aws:organizations/account:Account": (name) => ({
+    id: String(100000000000 + (parseInt(hex(name, 8), 16) % 899999999999)),
+  }),
+  "eks:index:Cluster": (name, _inputs, ctx) => {
+    const id = hex(name, 32).toUpperCase();
+    return {
+      kubeconfig: {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name, cluster: { server: `https://${id}.gr7.${ctx.region}.eks.amazonaws.com` } }],
+      },
+      kubeconfigJson: "{}",
+      clusterSecurityGroupId: `sg-${hex(`${name}c`, 17)}`,
+      nodeSecurityGroupId: `sg-${hex(`${name}n`, 17)}`,
+      oidcProviderArn: `arn:aws:iam::${ctx.accountId}:oidc-provider/oidc.eks.${ctx.region}.amazonaws.com/id/${id}`,
+      oidcProviderUrl: `oidc.eks.${ctx.region}.amazonaws.com/id/${id}`,
+      oidcIssuer: `oidc.eks.${ctx.region}.amazonaws.com/id/${id}`,
+    };
+  },
+};
+
+/** The mock's answer for one resource registration. */
+export function mockResource(args: MockResourceArgs, ctx: MockContext): { id: string; state: Inputs } {
+  const inputs = (args.inputs ?? {}) as Inputs;
+  if (args.type === "pulumi:pulumi:StackReference") {
+    const ref = String(inputs.name ?? args.name);
+    const stack = ref.split("/").pop() ?? ref;
+    return { id: ref, state: { name: ref, outputs: ctx.stackOutputs[stack] ?? {}, secretOutputNames: [] } };
+  }
+  const { service, kind } = parseType(args.type);
+  const generic: Inputs = {
+    arn: `arn:aws:${service}:${ctx.region}:${ctx.accountId}:${kind.toLowerCase()}/${physical(args.name, inputs)}`,
+  };
+  const extra = STATE[args.type]?.(args.name, inputs, ctx) ?? {};
+  const state: Inputs = { ...generic, ...inputs, ...extra };
+  const id = typeof extra.id === "string" ? extra.id : `${args.name}-${hex(args.type + args.name, 8)}`;
+  return { id, state };
+}

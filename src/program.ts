@@ -1,0 +1,22 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, loadConfig } from "./config";
+import { awsProvider } from "./provider";
+import { environmentStack } from "./stacks/environment";
+import { managementStack } from "./stacks/management";
+
+/**
+ * The program: validate the stack's config into the model (nothing is registered if that
+ * fails), then compose the stack's role. Returns the stack outputs.
+ */
+export async function main(): Promise<Record<string, unknown>> {
+  let cfg: ReturnType<typeof loadConfig>;
+  try {
+    cfg = loadConfig();
+  } catch (err) {
+    // RunError: Pulumi prints the message alone, without a stack trace.
+    if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
+    throw err;
+  }
+  const provider = awsProvider(cfg);
+  return cfg.role === "management" ? managementStack(cfg, provider) : environmentStack(cfg, provider);
+}

@@ -1,0 +1,35 @@
+import type * as aws from "@pulumi/aws";
+import { Network } from "../components/network";
+import type { ManagementConfig } from "../config";
+import { clusterName } from "../naming";
+
+/** The management account: organization, identity, shared networking, ArgoCD cluster, registries. */
+export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
+  const naming = { project: cfg.project, stack: cfg.stack };
+  const opts = { provider };
+
+  const network = new Network(
+    "network",
+    {
+      naming,
+      accountId: cfg.accountId,
+      region: cfg.region,
+      network: cfg.network,
+      clusterName: clusterName(naming),
+      protect: cfg.info.productionGrade,
+    },
+    opts,
+  );
+
+  return {
+    accountId: cfg.accountId,
+    region: cfg.region,
+    vpcId: network.vpcId,
+    vpcCidr: network.vpcCidr,
+    publicSubnetIds: network.publicSubnetIds,
+    privateSubnetIds: network.privateSubnetIds,
+    dataSubnetIds: network.dataSubnetIds,
+    privateRouteTableIds: network.privateRouteTableIds,
+    natPublicIps: network.natPublicIps,
+  };
+}
