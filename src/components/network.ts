@@ -284,15 +284,22 @@ export class Network extends pulumi.ComponentResource {
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
     this.dataSubnetIds = dataSubnets.map((s) => s.id);
 
-    this.registerOutputs({
+    this.registerOutputs(this.outputs());
+  }
+
+  /** The values other stacks and CI read (stack outputs). */
+  outputs() {
+    return {
       vpcId: this.vpcId,
       vpcCidr: this.vpcCidr,
       publicSubnetIds: this.publicSubnetIds,
       privateSubnetIds: this.privateSubnetIds,
       dataSubnetIds: this.dataSubnetIds,
       privateRouteTableIds: this.privateRouteTableIds,
+      dataRouteTableId: this.dataRouteTableId,
       natGatewayIds: this.natGatewayIds,
       natPublicIps: this.natPublicIps,
-    });
+      endpointSecurityGroupId: this.endpointSecurityGroupId,
+    };
   }
 }

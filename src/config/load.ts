@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { overlaps } from "./cidr";
+import { RULES, type RuleContext } from "./rules";
 import {
   type EnvironmentSettings,
   environmentSchema,
@@ -167,40 +167,8 @@ export function parseConfig(input: RawConfigInput): PlatformConfig {
   ) as Record<StackName, PeerStack | undefined>;
 
   if (parsed.success) {
-    const net = parsed.data.network;
-    if (info.productionGrade && info.role === "environment" && net.availabilityZones.length < 3) {
-      issues.push({
-        key: "platform:network.availabilityZones",
-        message: `${stack} is production-grade and needs 3 availability zones; got ${net.availabilityZones.length}`,
-      });
-    }
-    if (info.productionGrade && net.natGateways !== "perAz") {
-      issues.push({
-        key: "platform:network.natGateways",
-        message: `${stack} must run one NAT gateway per AZ ("perAz"); a single shared NAT gateway is a single point of failure`,
-      });
-    }
-    if (region && net.availabilityZones.some((az) => !az.startsWith(region))) {
-      issues.push({
-        key: "platform:network.availabilityZones",
-        message: `every AZ must be in the stack's region ${region}; got ${net.availabilityZones.join(", ")}`,
-      });
-    }
-    for (const peer of Object.values(peers)) {
-      if (!peer?.vpcCidr) continue;
-      let clash = false;
-      try {
-        clash = overlaps(net.vpcCidr, peer.vpcCidr);
-      } catch {
-        continue; // the peer's own validation reports its malformed CIDR
-      }
-      if (clash) {
-        issues.push({
-          key: "platform:network.vpcCidr",
-          message: `${net.vpcCidr} overlaps the ${peer.stack} stack's VPC ${peer.vpcCidr} (${stackFileName(peer.stack)}); VPC CIDRs must be unique across the four stacks so the Transit Gateway can route between them`,
-        });
-      }
-    }
+    const ctx: RuleContext = { stack, info, region, peers };
+    for (const rule of RULES) issues.push(...rule(parsed.data, ctx));
   }
 
   if (issues.length > 0 || !parsed.success || region === undefined) throw new ConfigError(stack, issues);

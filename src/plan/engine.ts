@@ -3,6 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { parse as parseYaml } from "yaml";
+import { loadConfig } from "../config";
 import { findProjectRoot, PROJECT } from "../config/load";
 import { isStackName, STACKS, stackFileName } from "../config/stacks";
 import { type MockContext, mockResource } from "./mock-state";
@@ -148,10 +149,38 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   );
   pulumi.runtime.setAllConfig(values, secretKeys);
 
+  // Validate first, exactly as the program does, so a bad config surfaces as the ConfigError
+  // itself, before anything is registered.
+  loadConfig();
+
   const pending: Pending[] = [];
   const byResource = new Map<pulumi.Resource, Pending>();
   // Imported lazily so that the program module is loaded after the mocks are in place.
   const { main } = await import("../program");
+  // A failing program rejects both its own promise and the stack's output registration; the
+  // second would otherwise surface as an unhandled rejection and kill the process.
+  let stray: unknown;
+  const onStray = (reason: unknown) => {
+    stray ??= reason;
+  };
+  process.on("unhandledRejection", onStray);
+  try {
+    return await collect(stack, main, pending, byResource, registered);
+  } finally {
+    // Let the rejected registrations settle before unhooking.
+    await new Promise((r) => setImmediate(r));
+    process.off("unhandledRejection", onStray);
+    if (stray !== undefined && process.env.PLATFORM_PLAN_DEBUG) console.error("stray rejection:", stray);
+  }
+}
+
+async function collect(
+  stack: string,
+  main: () => Promise<Record<string, unknown>>,
+  pending: Pending[],
+  byResource: Map<pulumi.Resource, Pending>,
+  registered: { args: MockResourceArgs }[],
+): Promise<PlanResult> {
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((t) => {
       const parent = t.opts.parent ? byResource.get(t.opts.parent) : undefined;

@@ -21,15 +21,15 @@ export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider)
     opts,
   );
 
+  // ── transit (Transit Gateway attachment and routes) ──
+
+  // ── cluster (EKS, Karpenter, add-ons) ──
+
+  // ── data and payments pipeline ──
+
   return {
     accountId: cfg.accountId,
     region: cfg.region,
-    vpcId: network.vpcId,
-    vpcCidr: network.vpcCidr,
-    publicSubnetIds: network.publicSubnetIds,
-    privateSubnetIds: network.privateSubnetIds,
-    dataSubnetIds: network.dataSubnetIds,
-    privateRouteTableIds: network.privateRouteTableIds,
-    natPublicIps: network.natPublicIps,
+    ...network.outputs(),
   };
 }

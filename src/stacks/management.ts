@@ -21,15 +21,15 @@ export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
     opts,
   );
 
+  // ── organization, guardrails, identity, CI roles, keys, registries, audit ──
+
+  // ── transit (Transit Gateway hub, VPN) ──
+
+  // ── cluster (EKS for ArgoCD and internal tools) ──
+
   return {
     accountId: cfg.accountId,
     region: cfg.region,
-    vpcId: network.vpcId,
-    vpcCidr: network.vpcCidr,
-    publicSubnetIds: network.publicSubnetIds,
-    privateSubnetIds: network.privateSubnetIds,
-    dataSubnetIds: network.dataSubnetIds,
-    privateRouteTableIds: network.privateRouteTableIds,
-    natPublicIps: network.natPublicIps,
+    ...network.outputs(),
   };
 }

@@ -1,0 +1,47 @@
+/**
+ * Every pinned version the platform deploys, in one place. Bumping one is a reviewed change
+ * to this file; nothing else in the program hard-codes a version.
+ */
+export const VERSIONS = {
+  /** EKS Kubernetes versions this program supports; stack config picks one of them. */
+  kubernetes: { supported: ["1.32", "1.33", "1.34"], default: "1.33" },
+  /** EKS managed add-ons, by add-on name. */
+  eksAddons: {
+    "vpc-cni": "v1.20.4-eksbuild.1",
+    coredns: "v1.12.2-eksbuild.4",
+    "kube-proxy": "v1.33.3-eksbuild.6",
+    "aws-ebs-csi-driver": "v1.48.0-eksbuild.2",
+    "eks-pod-identity-agent": "v1.3.8-eksbuild.2",
+  },
+  /** Helm charts, by release: chart repository, chart name and version. */
+  charts: {
+    karpenter: { repo: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: "1.6.3" },
+    externalSecrets: {
+      repo: "https://charts.external-secrets.io",
+      chart: "external-secrets",
+      version: "0.19.2",
+    },
+    argoRollouts: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-rollouts", version: "2.40.4" },
+    argoCd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "8.3.0" },
+    awsLoadBalancerController: {
+      repo: "https://aws.github.io/eks-charts",
+      chart: "aws-load-balancer-controller",
+      version: "1.13.4",
+    },
+    ingressNginx: {
+      repo: "https://kubernetes.github.io/ingress-nginx",
+      chart: "ingress-nginx",
+      version: "4.13.2",
+    },
+    metricsServer: {
+      repo: "https://kubernetes-sigs.github.io/metrics-server",
+      chart: "metrics-server",
+      version: "3.13.0",
+    },
+  },
+  /** Database and search engines. */
+  engines: {
+    postgres: { family: "postgres16", version: "16.9" },
+    opensearch: "OpenSearch_2.19",
+  },
+} as const;
