@@ -1,6 +1,12 @@
 import { expect } from "vitest";
-import { ConfigError } from "../src/config/load";
-import { type EvaluateOptions, evaluateStack, type PlannedResource, type PlanResult } from "../src/plan/engine";
+import { type ConfigError, findProjectRoot } from "../src/config/load";
+import {
+  type EvaluateOptions,
+  evaluateStack,
+  type PlannedResource,
+  type PlanResult,
+  readStackConfig,
+} from "../src/plan/engine";
 
 /**
  * Test helpers over the offline plan engine: run the real program for a stack with its real
@@ -22,7 +28,10 @@ export function planStack(stack: string): Promise<PlanResult> {
 }
 
 /** Evaluates a stack with some config keys replaced (`undefined` removes a key). */
-export function planWith(stack: string, configOverrides: EvaluateOptions["configOverrides"]): Promise<PlanResult> {
+export function planWith(
+  stack: string,
+  configOverrides: EvaluateOptions["configOverrides"],
+): Promise<PlanResult> {
   return evaluateStack(stack, { configOverrides });
 }
 
@@ -61,7 +70,5 @@ export async function expectConfigError(
 
 /** The stack file's value of a key, deep-copied, for building overrides. */
 export function stackValue<T = Record<string, unknown>>(stack: string, key: string): T {
-  const { readStackConfig } = require("../src/plan/engine") as typeof import("../src/plan/engine");
-  const { findProjectRoot } = require("../src/config/load") as typeof import("../src/config/load");
   return structuredClone(readStackConfig(stack, findProjectRoot())[key]) as T;
 }

@@ -195,8 +195,16 @@ export function parseConfig(input: RawConfigInput): PlatformConfig {
     : ({ ...common, ...(data as EnvironmentSettings), role: "environment" } satisfies EnvironmentConfig);
 }
 
-/** Finds the directory holding Pulumi.yaml, starting from `from` and walking up. */
+let rootOverride: string | undefined;
+
+/** Points config loading at another project directory (the offline plan's `--root`). */
+export function useProjectRoot(dir: string | undefined): void {
+  rootOverride = dir === undefined ? undefined : path.resolve(dir);
+}
+
+/** The directory holding Pulumi.yaml: the override, else found walking up from `from`. */
 export function findProjectRoot(from: string = __dirname): string {
+  if (rootOverride) return rootOverride;
   let dir = path.resolve(from);
   for (;;) {
     if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { parse as parseYaml } from "yaml";
 import { loadConfig } from "../config";
-import { findProjectRoot, PROJECT } from "../config/load";
+import { findProjectRoot, PROJECT, useProjectRoot } from "../config/load";
 import { isStackName, STACKS, stackFileName } from "../config/stacks";
 import { type MockContext, mockResource } from "./mock-state";
 
@@ -109,10 +109,11 @@ export function evaluateStack(stack: string, options: EvaluateOptions = {}): Pro
 }
 
 async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanResult> {
-  const root = options.root ?? findProjectRoot();
+  useProjectRoot(options.root);
+  const root = findProjectRoot();
   let stackOutputs = options.stackOutputs;
   if (!stackOutputs && isStackName(stack) && STACKS[stack].role === "environment") {
-    let mgmt = outputsCache.get(root);
+    let mgmt = options.root === undefined ? outputsCache.get(root) : undefined;
     if (!mgmt) {
       mgmt = (await evaluate("management", { root, stackOutputs: {} })).outputs;
       outputsCache.set(root, mgmt);
@@ -220,7 +221,9 @@ async function collect(
       type: p.type,
       name: p.name,
       custom: args.custom ?? true,
-      inputs: (args.inputs ?? {}) as AnyRecord,
+      inputs: p.type.startsWith("pulumi:providers:")
+        ? decodeProviderInputs(args.inputs)
+        : ((args.inputs ?? {}) as AnyRecord),
       components: componentsOf(p),
       componentType: p.parent?.type ?? "",
       protect: protectOf(p),
@@ -230,6 +233,23 @@ async function collect(
     });
   }
   return { stack, resources, outputs: resolvedOutputs };
+}
+
+/** Providers receive structured settings as JSON text; decode them so they read like any other inputs. */
+function decodeProviderInputs(inputs: unknown): AnyRecord {
+  const out: AnyRecord = {};
+  for (const [k, v] of Object.entries((inputs ?? {}) as AnyRecord)) {
+    if (typeof v === "string" && /^[[{]/.test(v)) {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {
+        // not JSON after all: keep the text
+      }
+    }
+    out[k] = v;
+  }
+  return out;
 }
 
 function mockCall(args: MockCallArgs, ctx: MockContext): Record<string, unknown> {
