@@ -37,3 +37,60 @@ export function serviceTrust(...services: string[]): PolicyDocument {
     Action: "sts:AssumeRole",
   });
 }
+
+/** `values` the way AWS prints a list: a bare string when there is exactly one, else the list. */
+export function oneOrMany(values: readonly string[]): StringOrList {
+  return values.length === 1 ? values[0]! : [...values];
+}
+
+/** The strings of an element that may hold one string or a list of them. */
+export function asList(value: StringOrList | undefined): string[] {
+  if (value === undefined) return [];
+  return typeof value === "string" ? [value] : [...value];
+}
+
+/** `values` without repeats, first occurrence first. */
+export function distinct(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** The principal ARN that names a whole AWS account (everything in it that its own IAM allows). */
+export function accountRootArn(accountId: string): string {
+  assertAccountId(accountId);
+  return `arn:aws:iam::${accountId}:root`;
+}
+
+/** Throws unless `accountId` is a 12-digit AWS account id. */
+export function assertAccountId(accountId: string, what = "account id"): void {
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`${what} "${accountId}" is not a 12-digit AWS account id`);
+}
+
+const PRINCIPAL_ARN = /^arn:aws:(iam|sts)::(\d{12}|\*):(role|user|assumed-role)\/(.+)$/;
+
+/**
+ * Throws unless every entry is an IAM role/user ARN or ArnLike pattern that names something narrower
+ * than "every principal": `arn:aws:iam::*:role/*` would turn an exception list into a bypass for all.
+ */
+export function assertPrincipalArnPatterns(arns: readonly string[], what: string): void {
+  if (arns.length === 0) throw new Error(`${what}: at least one principal ARN is required`);
+  for (const arn of arns) {
+    const m = PRINCIPAL_ARN.exec(arn);
+    if (!m) {
+      throw new Error(`${what}: "${arn}" is not an IAM principal ARN (arn:aws:iam::<account>:role/<name>)`);
+    }
+    if (m[4]!.replace(/[*?/]/g, "").length === 0) {
+      throw new Error(`${what}: "${arn}" matches every ${m[3]} in the account; name the principals`);
+    }
+  }
+}
+
+/** Throws unless every statement has a Sid and no two statements share one. */
+export function assertUniqueSids(doc: PolicyDocument, what: string): PolicyDocument {
+  const seen = new Set<string>();
+  for (const s of doc.Statement) {
+    if (!s.Sid) throw new Error(`${what}: a statement has no Sid`);
+    if (seen.has(s.Sid)) throw new Error(`${what}: Sid "${s.Sid}" is used twice`);
+    seen.add(s.Sid);
+  }
+  return doc;
+}
