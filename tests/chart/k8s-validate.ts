@@ -1,0 +1,123 @@
+/**
+ * Strict schema validation of rendered objects with the kubernetes-models packages.
+ *
+ * The packages' validators are compiled from the upstream OpenAPI schemas (Kubernetes, Argo Rollouts,
+ * External Secrets). They check types, enums and required fields, but like the OpenAPI schemas they
+ * ignore properties they do not know, so a misspelt field would pass. To make the check strict, the
+ * object is handed to the validator behind a Proxy that records every property the validator reads:
+ * the validator reads each property its schema defines (and enumerates the keys of maps), so a
+ * property of the object that it never looked at is one the schema does not define: an unknown field.
+ */
+import { AnalysisTemplate, Rollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1";
+import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { Service, ServiceAccount } from "kubernetes-models/v1";
+
+/**
+ * What a model class offers: its type meta, and a prototype whose `validate()` checks `this` against
+ * the kind's schema (set at runtime by @kubernetes-models/base, whose types this project's module
+ * resolution does not see, hence the runtime check in `validateObject`).
+ */
+interface ModelClass {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly prototype: object;
+}
+
+function entry(model: ModelClass): [string, ModelClass] {
+  return [`${model.apiVersion}/${model.kind}`, model];
+}
+
+/** Every kind the chart may render, by `apiVersion/kind`. An object of any other kind fails validation. */
+export const VALIDATORS: ReadonlyMap<string, ModelClass> = new Map([
+  entry(Service),
+  entry(ServiceAccount),
+  entry(Ingress),
+  entry(NetworkPolicy),
+  entry(PodDisruptionBudget),
+  entry(HorizontalPodAutoscaler),
+  entry(Rollout),
+  entry(AnalysisTemplate),
+  entry(ExternalSecret),
+]);
+
+interface Access {
+  /** JSON pointers of properties the validator read (or tested with `in`). */
+  read: Set<string>;
+  /** JSON pointers of objects whose keys the validator enumerated (maps: every key is checked). */
+  enumerated: Set<string>;
+}
+
+function pointer(parent: string, key: string): string {
+  return `${parent}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+}
+
+function track<T>(value: T, at: string, access: Access): T {
+  if (value === null || typeof value !== "object") return value;
+  return new Proxy(value as object, {
+    get(target, key, receiver) {
+      const child: unknown = Reflect.get(target, key, receiver);
+      if (typeof key !== "string") return child;
+      access.read.add(pointer(at, key));
+      return track(child, pointer(at, key), access);
+    },
+    has(target, key) {
+      if (typeof key === "string") access.read.add(pointer(at, key));
+      return Reflect.has(target, key);
+    },
+    ownKeys(target) {
+      access.enumerated.add(at);
+      return Reflect.ownKeys(target);
+    },
+  }) as T;
+}
+
+function unknownFields(value: unknown, at: string, access: Access, out: string[]): void {
+  if (value === null || typeof value !== "object") return;
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      unknownFields(item, `${at}/${i}`, access, out);
+    });
+    return;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const here = pointer(at, key);
+    if (!access.enumerated.has(at) && !access.read.has(here)) {
+      out.push(here); // its subtree is unknown too: report the misspelt field only
+      continue;
+    }
+    unknownFields(child, here, access, out);
+  }
+}
+
+/** Describes an object as `Kind/name` for messages. */
+export function describe(obj: { kind?: unknown; metadata?: { name?: unknown } }): string {
+  return `${String(obj.kind)}/${String(obj.metadata?.name)}`;
+}
+
+/**
+ * Validates one object strictly against its kind's schema. Returns the problems found (empty when it
+ * is valid): schema violations, unknown fields, or an apiVersion/kind the chart has no validator for.
+ */
+export function validateObject(obj: { apiVersion?: unknown; kind?: unknown }): string[] {
+  const key = `${String(obj.apiVersion)}/${String(obj.kind)}`;
+  const model = VALIDATORS.get(key);
+  if (model === undefined) {
+    return [`no schema validator for ${key}: map it in tests/chart/k8s-validate.ts before rendering it`];
+  }
+  const access: Access = { read: new Set(), enumerated: new Set() };
+  const problems: string[] = [];
+  const validate: unknown = (model.prototype as { validate?: unknown }).validate;
+  if (typeof validate !== "function") throw new Error(`the ${key} model has no validate()`);
+  try {
+    validate.call(track(obj, "", access));
+  } catch (err) {
+    problems.push(`schema: ${(err as Error).message}`);
+  }
+  const unknown: string[] = [];
+  unknownFields(obj, "", access, unknown);
+  for (const field of unknown) problems.push(`unknown field ${field}`);
+  return problems;
+}
