@@ -13,9 +13,13 @@ export const VERSIONS = {
     "aws-ebs-csi-driver": "v1.48.0-eksbuild.2",
     "eks-pod-identity-agent": "v1.3.8-eksbuild.2",
   },
+  /** The EKS-optimized AL2023 AMI release Karpenter launches workload nodes from (EC2NodeClass alias). */
+  karpenterAmiAlias: "al2023@v20250821",
   /** Helm charts, by release: chart repository, chart name and version. */
   charts: {
     karpenter: { repo: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: "1.6.3" },
+    /** Karpenter's CRDs as their own release, so chart upgrades update them (Helm never upgrades `crds/`). */
+    karpenterCrd: { repo: "oci://public.ecr.aws/karpenter", chart: "karpenter-crd", version: "1.6.3" },
     externalSecrets: {
       repo: "https://charts.external-secrets.io",
       chart: "external-secrets",

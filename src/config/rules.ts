@@ -1,5 +1,6 @@
 import { overlaps } from "./cidr";
 import type { EnvironmentSettings, ManagementSettings } from "./schema";
+import { CLUSTER_RULES } from "./sections/cluster";
 import { type StackInfo, type StackName, stackFileName } from "./stacks";
 
 /** A config problem found by a rule: the full key (`platform:…`) and what was expected. */
@@ -21,6 +22,7 @@ export type Rule = (settings: ManagementSettings | EnvironmentSettings, ctx: Rul
 
 /** Rules that need more than one key, or the stack's identity. Each returns its issues. */
 export const RULES: Rule[] = [
+  ...CLUSTER_RULES,
   function productionGradeNetwork(s, { stack, info }) {
     const out: RuleIssue[] = [];
     if (info.productionGrade && info.role === "environment" && s.network.availabilityZones.length < 3) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { parseCidr } from "./cidr";
+import { accountId, ipv4Block, logRetentionDays, nonEmpty, roleArn } from "./primitives";
+import { clusterSchema, karpenterSchema } from "./sections/cluster";
 
 /**
  * The schema of every `platform:` key in `Pulumi.<stack>.yaml`. Objects are strict, so a
@@ -7,36 +8,7 @@ import { parseCidr } from "./cidr";
  * stack (production-grade stacks, the other stacks' CIDRs) live in `load.ts`.
  */
 
-export const accountId = z
-  .string()
-  .regex(/^\d{12}$/, "expected a 12-digit AWS account id (quote it in YAML)");
-export const roleArn = z
-  .string()
-  .regex(
-    /^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/,
-    "expected an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
-  );
-export const awsRegion = z
-  .string()
-  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "expected an AWS region such as eu-west-2");
-export const nonEmpty = z.string().min(1, "must not be empty");
-
-/** An IPv4 block whose prefix length lies in [min, max]. */
-export function ipv4Block(min: number, max: number) {
-  return z.string().superRefine((value, ctx) => {
-    try {
-      const { prefix } = parseCidr(value);
-      if (prefix < min || prefix > max) {
-        ctx.addIssue({
-          code: "custom",
-          message: `expected an IPv4 block between /${min} and /${max}; "${value}" is a /${prefix}`,
-        });
-      }
-    } catch (err) {
-      ctx.addIssue({ code: "custom", message: `expected an IPv4 CIDR block: ${(err as Error).message}` });
-    }
-  });
-}
+export { accountId, awsRegion, ipv4Block, logRetentionDays, nonEmpty, roleArn } from "./primitives";
 
 /** Interface endpoints every VPC gets unless the stack lists its own (service names after com.amazonaws.<region>.). */
 export const DEFAULT_INTERFACE_ENDPOINTS = [
@@ -84,20 +56,7 @@ export const networkSchema = z
       .array(z.string().regex(/^[a-z0-9.-]+$/, "expected an endpoint service suffix such as ecr.api"))
       .default([...DEFAULT_INTERFACE_ENDPOINTS]),
     /** Retention of the VPC flow log group, in days. */
-    flowLogRetentionDays: z.union(
-      [
-        z.literal(30),
-        z.literal(60),
-        z.literal(90),
-        z.literal(180),
-        z.literal(365),
-        z.literal(731),
-        z.literal(1827),
-      ],
-      {
-        error: "expected one of the CloudWatch Logs retention periods 30, 60, 90, 180, 365, 731 or 1827",
-      },
-    ),
+    flowLogRetentionDays: logRetentionDays,
   })
   .strict()
   .superRefine((net, ctx) => {
@@ -130,6 +89,10 @@ export const coreShape = {
   /** Role the AWS provider assumes into `accountId`; unset when the caller's credentials are already in that account. */
   deployRoleArn: roleArn.optional(),
   network: networkSchema,
+  /** The stack's EKS cluster (every stack runs one). */
+  cluster: clusterSchema,
+  /** The Karpenter NodePool and EC2NodeClass of the stack's cluster. */
+  karpenter: karpenterSchema,
 };
 
 export const managementSchema = z.object({ ...coreShape }).strict();

@@ -133,6 +133,7 @@ const STATE: Record<string, StateFn> = {
   "aws:organizations/account:Account": (name) => ({
     id: String(100000000000 + (parseInt(hex(name, 8), 16) % 899999999999)),
   }),
+  "aws:ec2/launchTemplate:LaunchTemplate": (name) => ({ id: `lt-${hex(name, 17)}`, latestVersion: 1 }),
   "eks:index:Cluster": (name, _inputs, ctx) => {
     const id = hex(name, 32).toUpperCase();
     return {

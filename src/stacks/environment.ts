@@ -2,6 +2,7 @@ import type * as aws from "@pulumi/aws";
 import { Network } from "../components/network";
 import type { EnvironmentConfig } from "../config";
 import { clusterName } from "../naming";
+import { clusterStack } from "./cluster";
 
 /** An application environment (dev, preprod, prod): network, cluster, data services, pipeline. */
 export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider) {
@@ -24,6 +25,7 @@ export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider)
   // ── transit (Transit Gateway attachment and routes) ──
 
   // ── cluster (EKS, Karpenter, add-ons) ──
+  const cluster = clusterStack(cfg, network, provider);
 
   // ── data and payments pipeline ──
 
@@ -31,5 +33,6 @@ export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider)
     accountId: cfg.accountId,
     region: cfg.region,
     ...network.outputs(),
+    ...cluster.outputs,
   };
 }

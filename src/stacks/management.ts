@@ -2,6 +2,7 @@ import type * as aws from "@pulumi/aws";
 import { Network } from "../components/network";
 import type { ManagementConfig } from "../config";
 import { clusterName } from "../naming";
+import { clusterStack } from "./cluster";
 
 /** The management account: organization, identity, shared networking, ArgoCD cluster, registries. */
 export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
@@ -26,10 +27,12 @@ export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
   // ── transit (Transit Gateway hub, VPN) ──
 
   // ── cluster (EKS for ArgoCD and internal tools) ──
+  const cluster = clusterStack(cfg, network, provider);
 
   return {
     accountId: cfg.accountId,
     region: cfg.region,
     ...network.outputs(),
+    ...cluster.outputs,
   };
 }

@@ -1,0 +1,38 @@
+import type * as aws from "@pulumi/aws";
+import { Cluster } from "../components/cluster";
+import { Karpenter } from "../components/karpenter";
+import type { Network } from "../components/network";
+import type { PlatformConfig } from "../config";
+import { clusterName } from "../naming";
+
+/**
+ * The stack's EKS cluster and Karpenter, from `platform:cluster` and `platform:karpenter`. The
+ * private API endpoint answers the management VPC (VPN clients, ArgoCD and CI runners reach every
+ * cluster from there). Returns the stack outputs it adds.
+ */
+export function clusterStack(cfg: PlatformConfig, network: Network, provider: aws.Provider) {
+  const naming = { project: cfg.project, stack: cfg.stack };
+  const managementVpc = cfg.peers.management.vpcCidr;
+  const cluster = new Cluster(
+    "cluster",
+    {
+      naming,
+      accountId: cfg.accountId,
+      region: cfg.region,
+      name: clusterName(naming),
+      vpcId: network.vpcId,
+      privateSubnetIds: network.privateSubnetIds,
+      cluster: cfg.cluster,
+      apiClientCidrs: managementVpc ? [managementVpc] : [],
+      ...(cfg.deployRoleArn ? { deployRoleArn: cfg.deployRoleArn } : {}),
+      protect: cfg.info.productionGrade,
+    },
+    { provider, dependsOn: [network] },
+  );
+  const karpenter = new Karpenter(
+    "karpenter",
+    { naming, cluster, karpenter: cfg.karpenter, tags: cfg.tags },
+    { provider },
+  );
+  return { cluster, karpenter, outputs: cluster.outputs() };
+}
