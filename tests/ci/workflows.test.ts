@@ -4,6 +4,8 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { findProjectRoot } from "../../src/config/load";
+import type { StackName } from "../../src/config/stacks";
+import { ENVIRONMENT_GATED_STACKS } from "../../src/policies/ci-trust";
 
 const root = findProjectRoot();
 const actionlint = path.join(root, ".tools/bin/actionlint");
@@ -32,11 +34,19 @@ describe("GitHub workflows", () => {
     expect(order).toEqual(["management", "dev", "preprod", "prod"]);
   });
 
-  it("apply each stack inside its own deployment environment (the prod role trusts only the prod environment)", () => {
+  it("apply management and prod only inside their protected deployment environments, the subjects their roles trust", () => {
     const up = parse(fs.readFileSync(path.join(root, ".github/workflows/pulumi-up.yml"), "utf8")) as {
       jobs: { up: { environment: string } };
     };
-    expect(up.jobs.up.environment).toBe("${{ inputs.stack }}");
+    expect(up.jobs.up.environment).toBe("${{ inputs.environment }}");
+    const { jobs } = workflow("deploy.yml") as {
+      jobs: Record<string, { with?: { stack?: string; environment?: string } }>;
+    };
+    const environments = Object.values(jobs).map((j) => [j.with?.stack, j.with?.environment ?? ""]);
+    for (const [stack, environment] of environments) {
+      const gated = ENVIRONMENT_GATED_STACKS.includes(stack as StackName);
+      expect(environment, `${stack}`).toBe(gated ? stack : "");
+    }
   });
 });
 
