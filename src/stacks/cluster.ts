@@ -1,4 +1,5 @@
 import type * as aws from "@pulumi/aws";
+import { Addons } from "../components/addons";
 import { Cluster } from "../components/cluster";
 import { Karpenter } from "../components/karpenter";
 import type { Network } from "../components/network";
@@ -6,7 +7,7 @@ import type { PlatformConfig } from "../config";
 import { clusterName } from "../naming";
 
 /**
- * The stack's EKS cluster and Karpenter, from `platform:cluster` and `platform:karpenter`. The
+ * The stack's EKS cluster, Karpenter and add-ons, from `platform:cluster` and `platform:karpenter`. The
  * private API endpoint answers the management VPC (VPN clients, ArgoCD and CI runners reach every
  * cluster from there). Returns the stack outputs it adds.
  */
@@ -34,5 +35,10 @@ export function clusterStack(cfg: PlatformConfig, network: Network, provider: aw
     { naming, cluster, karpenter: cfg.karpenter, tags: cfg.tags },
     { provider },
   );
-  return { cluster, karpenter, outputs: cluster.outputs() };
+  const addons = new Addons(
+    "addons",
+    { naming, cluster, vpcId: network.vpcId, role: cfg.role, dependsOn: [karpenter.nodePool] },
+    { provider },
+  );
+  return { cluster, karpenter, addons, outputs: cluster.outputs() };
 }

@@ -10,7 +10,7 @@ import {
   stackValue,
   within,
 } from "../harness";
-import { validateKarpenterObject } from "./karpenter-schema";
+import { validateStrictly } from "./strict-schema";
 
 const STACKS = ["dev", "preprod", "prod", "management"] as const;
 const plans = Object.fromEntries(STACKS.map((s) => [s, () => planStack(s)])) as Record<
@@ -268,7 +268,7 @@ describe.each(STACKS)("%s Karpenter", (stack) => {
       "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
       "kubernetes:karpenter.sh/v1:NodePool",
     ]);
-    for (const o of objects) expect(validateKarpenterObject(o.inputs), `${o.type} ${o.name}`).toEqual([]);
+    for (const o of objects) expect(validateStrictly(o.inputs), `${o.type} ${o.name}`).toEqual([]);
     const nodeClass = named(p, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "node-class").inputs as {
       spec: {
         metadataOptions: unknown;

@@ -14,7 +14,7 @@ import {
   nodePoolManifest,
 } from "../../src/kubernetes/karpenter";
 import { VERSIONS } from "../../src/versions";
-import { validateKarpenterObject } from "./karpenter-schema";
+import { validateStrictly } from "./strict-schema";
 
 const karpenter = karpenterSchema.parse({
   instanceFamilies: ["m6i", "m7i"],
@@ -45,19 +45,19 @@ function requirement(key: string) {
 
 describe("Karpenter v1 schema validation", () => {
   it("accepts the NodePool and EC2NodeClass the builders make", () => {
-    expect(validateKarpenterObject(nodePool)).toEqual([]);
-    expect(validateKarpenterObject(nodeClass)).toEqual([]);
+    expect(validateStrictly(nodePool)).toEqual([]);
+    expect(validateStrictly(nodeClass)).toEqual([]);
   });
 
   it("rejects a misspelt field anywhere in the object, though the models alone would accept it", () => {
     const typoPool = structuredClone(nodePool) as Record<string, unknown> & typeof nodePool;
     (typoPool.spec.disruption as Record<string, unknown>).consolidateAftr = "5m";
-    expect(validateKarpenterObject(typoPool)).toEqual(["unknown field /spec/disruption/consolidateAftr"]);
+    expect(validateStrictly(typoPool)).toEqual(["unknown field /spec/disruption/consolidateAftr"]);
 
     const typoClass = structuredClone(nodeClass);
     (typoClass.spec.metadataOptions as Record<string, unknown>).httpToken = "required";
     (typoClass.spec.blockDeviceMappings[0]!.ebs as Record<string, unknown>).encrypt = true;
-    expect(validateKarpenterObject(typoClass)).toEqual([
+    expect(validateStrictly(typoClass)).toEqual([
       "unknown field /spec/metadataOptions/httpToken",
       "unknown field /spec/blockDeviceMappings/0/ebs/encrypt",
     ]);
@@ -65,20 +65,20 @@ describe("Karpenter v1 schema validation", () => {
     // A field Karpenter v1 dropped (v1beta1's spec.template.spec.kubelet moved to the EC2NodeClass).
     const v1beta1 = structuredClone(nodePool);
     (v1beta1.spec.template.spec as Record<string, unknown>).kubelet = { maxPods: 110 };
-    expect(validateKarpenterObject(v1beta1)).toEqual(["unknown field /spec/template/spec/kubelet"]);
+    expect(validateStrictly(v1beta1)).toEqual(["unknown field /spec/template/spec/kubelet"]);
   });
 
   it("rejects values the schema forbids", () => {
     const oldPolicy = structuredClone(nodePool);
     (oldPolicy.spec.disruption as { consolidationPolicy: string }).consolidationPolicy = "WhenUnderutilized";
-    expect(validateKarpenterObject(oldPolicy).join("\n")).toMatch(/consolidationPolicy/);
+    expect(validateStrictly(oldPolicy).join("\n")).toMatch(/consolidationPolicy/);
 
     const badHop = structuredClone(nodeClass);
     badHop.spec.metadataOptions.httpPutResponseHopLimit = 0;
-    expect(validateKarpenterObject(badHop).join("\n")).toMatch(/httpPutResponseHopLimit/);
+    expect(validateStrictly(badHop).join("\n")).toMatch(/httpPutResponseHopLimit/);
 
-    expect(validateKarpenterObject({ apiVersion: "karpenter.sh/v1beta1", kind: "NodePool" })).toEqual([
-      "no Karpenter v1 schema for karpenter.sh/v1beta1/NodePool",
+    expect(validateStrictly({ apiVersion: "karpenter.sh/v1beta1", kind: "NodePool" })).toEqual([
+      "no schema for karpenter.sh/v1beta1/NodePool: add its model to tests/cluster/strict-schema.ts",
     ]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Strict validation of Karpenter objects against the Karpenter v1 schema, with the validators of
- * @kubernetes-models/karpenter (compiled from karpenter.sh/v1 and karpenter.k8s.aws/v1).
+ * Strict validation of the custom resources the program creates against their real schemas, with
+ * the validators of @kubernetes-models/karpenter (karpenter.sh/v1, karpenter.k8s.aws/v1) and
+ * @kubernetes-models/external-secrets (external-secrets.io/v1).
  *
  * Those validators check types, enums, patterns and required fields but, like the OpenAPI schemas
  * they come from, accept properties they do not define, so a misspelt field would pass. Strictness
@@ -9,6 +10,8 @@
  * validator report an error at exactly that property's path; a property the schema does not define
  * is never looked at, and the probe passes unnoticed: an unknown field.
  */
+
+import { ClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore";
 import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
 import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
 
@@ -18,9 +21,9 @@ interface ModelClass {
   readonly prototype: object;
 }
 
-/** The Karpenter kinds the program creates, by `apiVersion/kind`. */
+/** The custom resource kinds the program creates, by `apiVersion/kind`. */
 const MODELS: ReadonlyMap<string, ModelClass> = new Map(
-  [NodePool, EC2NodeClass].map((m: ModelClass) => [`${m.apiVersion}/${m.kind}`, m]),
+  [NodePool, EC2NodeClass, ClusterSecretStore].map((m: ModelClass) => [`${m.apiVersion}/${m.kind}`, m]),
 );
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -71,14 +74,14 @@ function withProbe(obj: Json, path: readonly string[]): unknown {
 }
 
 /**
- * Validates a Karpenter object strictly. Returns its problems (empty when valid): schema
+ * Validates a custom resource strictly. Returns its problems (empty when valid): schema
  * violations, unknown fields, or a kind without a validator.
  */
-export function validateKarpenterObject(obj: unknown): string[] {
+export function validateStrictly(obj: unknown): string[] {
   const o = obj as { apiVersion?: unknown; kind?: unknown };
   const key = `${String(o.apiVersion)}/${String(o.kind)}`;
   const model = MODELS.get(key);
-  if (!model) return [`no Karpenter v1 schema for ${key}`];
+  if (!model) return [`no schema for ${key}: add its model to tests/cluster/strict-schema.ts`];
   const problems = schemaErrors(model, obj).map((e) =>
     `schema: ${e.instancePath || "/"} ${e.message ?? ""}`.trim(),
   );

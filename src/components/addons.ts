@@ -1,0 +1,105 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  ARGO_CD,
+  ARGO_ROLLOUTS,
+  argoCdValues,
+  argoRolloutsValues,
+  clusterSecretStoreManifest,
+  EXTERNAL_SECRETS,
+  externalSecretsPolicy,
+  externalSecretsValues,
+  LOAD_BALANCER_CONTROLLER,
+  loadBalancerControllerPolicy,
+  loadBalancerControllerValues,
+} from "../kubernetes/addons";
+import { chartSource, type PinnedChart } from "../kubernetes/helm";
+import type { NameContext } from "../naming";
+import { toJson } from "../policies/document";
+import { VERSIONS } from "../versions";
+import type { Cluster } from "./cluster";
+
+export interface AddonsArgs {
+  readonly naming: NameContext;
+  readonly cluster: Cluster;
+  readonly vpcId: pulumi.Input<string>;
+  /** Environment clusters run Argo Rollouts; the management cluster runs ArgoCD. */
+  readonly role: "environment" | "management";
+  /** Workload nodes must exist first: these add-ons run on Karpenter's nodes. */
+  readonly dependsOn: pulumi.Resource[];
+}
+
+/**
+ * The cluster's Helm-installed add-ons, pinned in `VERSIONS.charts`: the AWS Load Balancer
+ * Controller and External Secrets (each with its own Pod Identity role; External Secrets reads only
+ * `<stack>/*` secrets) with a ClusterSecretStore for AWS Secrets Manager, then Argo Rollouts in the
+ * environment clusters and ArgoCD in the management cluster.
+ */
+export class Addons extends pulumi.ComponentResource {
+  readonly releases: Record<string, k8s.helm.v3.Release> = {};
+
+  constructor(name: string, args: AddonsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:cluster:Addons", name, {}, opts);
+    const { naming, cluster } = args;
+    const { region, accountId } = cluster.ref;
+    const release = (
+      logical: string,
+      chart: PinnedChart,
+      namespace: string,
+      values: pulumi.Input<Record<string, unknown>>,
+      dependsOn: pulumi.Resource[] = [],
+    ) => {
+      this.releases[logical] = new k8s.helm.v3.Release(
+        logical,
+        { name: logical, namespace, createNamespace: true, ...chartSource(chart), atomic: true, values },
+        { parent: this, provider: cluster.provider, dependsOn: [...args.dependsOn, ...dependsOn] },
+      );
+      return this.releases[logical]!;
+    };
+
+    const lbc = cluster.podIdentityRole(
+      "aws-load-balancer-controller",
+      { naming, ...LOAD_BALANCER_CONTROLLER, policy: toJson(loadBalancerControllerPolicy()) },
+      this,
+    );
+    release(
+      "aws-load-balancer-controller",
+      VERSIONS.charts.awsLoadBalancerController,
+      LOAD_BALANCER_CONTROLLER.namespace,
+      pulumi
+        .output(args.vpcId)
+        .apply((vpcId) => loadBalancerControllerValues({ clusterName: cluster.name, region, vpcId })),
+      [lbc.association],
+    );
+
+    const eso = cluster.podIdentityRole(
+      "external-secrets",
+      {
+        naming,
+        ...EXTERNAL_SECRETS,
+        policy: toJson(externalSecretsPolicy({ region, accountId, environment: naming.stack })),
+      },
+      this,
+    );
+    const esoRelease = release(
+      "external-secrets",
+      VERSIONS.charts.externalSecrets,
+      EXTERNAL_SECRETS.namespace,
+      externalSecretsValues(),
+      [eso.association],
+    );
+    new k8s.apiextensions.CustomResource("cluster-secret-store", clusterSecretStoreManifest(region), {
+      parent: this,
+      provider: cluster.provider,
+      dependsOn: [esoRelease],
+    });
+
+    if (args.role === "environment") {
+      release("argo-rollouts", VERSIONS.charts.argoRollouts, ARGO_ROLLOUTS.namespace, argoRolloutsValues());
+    } else {
+      release("argo-cd", VERSIONS.charts.argoCd, ARGO_CD.namespace, argoCdValues());
+    }
+
+    this.registerOutputs({});
+  }
+}

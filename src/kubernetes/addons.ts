@@ -1,0 +1,269 @@
+import type { PolicyDocument } from "../policies/document";
+import { policy } from "../policies/document";
+
+/**
+ * The Helm-installed add-ons that belong with a cluster, as plain data: their namespaces and
+ * service accounts, their Helm values, the IAM documents of those that call AWS (through EKS Pod
+ * Identity), and External Secrets' ClusterSecretStore. Tests validate the store against the
+ * External Secrets v1 schema.
+ */
+
+export const LOAD_BALANCER_CONTROLLER = {
+  namespace: "kube-system",
+  serviceAccount: "aws-load-balancer-controller",
+};
+export const EXTERNAL_SECRETS = { namespace: "external-secrets", serviceAccount: "external-secrets" };
+export const ARGO_ROLLOUTS = { namespace: "argo-rollouts" };
+export const ARGO_CD = { namespace: "argocd" };
+/** The ClusterSecretStore every ExternalSecret of the cluster names. */
+export const SECRET_STORE_NAME = "aws-secrets-manager";
+
+const podSpread = {
+  topologySpreadConstraints: [
+    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" },
+  ],
+};
+
+/** AWS Load Balancer Controller: 2 replicas, told its cluster, region and VPC (no IMDS lookups). */
+export function loadBalancerControllerValues(a: { clusterName: string; region: string; vpcId: string }) {
+  return {
+    clusterName: a.clusterName,
+    region: a.region,
+    vpcId: a.vpcId,
+    replicaCount: 2,
+    serviceAccount: { create: true, name: LOAD_BALANCER_CONTROLLER.serviceAccount },
+    podDisruptionBudget: { maxUnavailable: 1 },
+    // Only ALBs/NLBs of this cluster: Services default to NLB target type ip.
+    enableServiceMutatorWebhook: false,
+  };
+}
+
+/** External Secrets Operator: CRDs with the chart, 2 controller replicas. */
+export function externalSecretsValues() {
+  return {
+    installCRDs: true,
+    replicaCount: 2,
+    serviceAccount: { create: true, name: EXTERNAL_SECRETS.serviceAccount },
+    podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+    webhook: { replicaCount: 2, podDisruptionBudget: { enabled: true, maxUnavailable: 1 } },
+    certController: { replicaCount: 1 },
+    ...podSpread,
+  };
+}
+
+/** Argo Rollouts: 2 controller replicas (leader election), no dashboard. */
+export function argoRolloutsValues() {
+  return {
+    installCRDs: true,
+    controller: { replicas: 2, pdb: { enabled: true, maxUnavailable: 1 } },
+    dashboard: { enabled: false },
+  };
+}
+
+/** ArgoCD in the management cluster: HA API server and repo server, internal only. */
+export function argoCdValues() {
+  return {
+    crds: { install: true, keep: true },
+    global: { ...podSpread },
+    server: { replicas: 2, service: { type: "ClusterIP" }, pdb: { enabled: true, maxUnavailable: 1 } },
+    repoServer: { replicas: 2, pdb: { enabled: true, maxUnavailable: 1 } },
+    applicationSet: { replicas: 2 },
+    configs: { params: { "server.insecure": false } },
+    dex: { enabled: false },
+  };
+}
+
+/** The ClusterSecretStore: AWS Secrets Manager in the stack's region, with the operator's Pod Identity credentials. */
+export function clusterSecretStoreManifest(region: string) {
+  return {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ClusterSecretStore",
+    metadata: { name: SECRET_STORE_NAME },
+    spec: { provider: { aws: { service: "SecretsManager", region } } },
+  };
+}
+
+/** External Secrets may read only this environment's secrets: `<env>/*` in its own account and region. */
+export function externalSecretsPolicy(a: {
+  region: string;
+  accountId: string;
+  environment: string;
+}): PolicyDocument {
+  const secrets = `arn:aws:secretsmanager:${a.region}:${a.accountId}:secret:${a.environment}/*`;
+  return policy(
+    {
+      Sid: "ReadThisEnvironmentsSecrets",
+      Effect: "Allow",
+      Action: [
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetResourcePolicy",
+        "secretsmanager:ListSecretVersionIds",
+      ],
+      Resource: secrets,
+    },
+    {
+      Sid: "DecryptThroughSecretsManager",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: `arn:aws:kms:${a.region}:${a.accountId}:key/*`,
+      Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${a.region}.amazonaws.com` } },
+    },
+  );
+}
+
+/** The AWS Load Balancer Controller's policy (after its v2 reference policy): it changes only what it tagged. */
+export function loadBalancerControllerPolicy(): PolicyDocument {
+  const clusterTag = "elbv2.k8s.aws/cluster";
+  const tagged = { Null: { [`aws:ResourceTag/${clusterTag}`]: "false" } };
+  const elb = (r: string) => `arn:aws:elasticloadbalancing:*:*:${r}`;
+  return policy(
+    {
+      Sid: "CreateElbServiceLinkedRole",
+      Effect: "Allow",
+      Action: "iam:CreateServiceLinkedRole",
+      Resource: "*",
+      Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
+    },
+    {
+      Sid: "Describe",
+      Effect: "Allow",
+      Action: [
+        "ec2:DescribeAccountAttributes",
+        "ec2:DescribeAddresses",
+        "ec2:DescribeAvailabilityZones",
+        "ec2:DescribeInternetGateways",
+        "ec2:DescribeVpcs",
+        "ec2:DescribeVpcPeeringConnections",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeInstances",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeTags",
+        "ec2:DescribeRouteTables",
+        "ec2:GetSecurityGroupsForVpc",
+        "elasticloadbalancing:Describe*",
+        "acm:ListCertificates",
+        "acm:DescribeCertificate",
+        "wafv2:GetWebACL",
+        "wafv2:GetWebACLForResource",
+        "shield:GetSubscriptionState",
+        "shield:DescribeProtection",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "AttachWafAndShield",
+      Effect: "Allow",
+      Action: [
+        "wafv2:AssociateWebACL",
+        "wafv2:DisassociateWebACL",
+        "shield:CreateProtection",
+        "shield:DeleteProtection",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "CreateSecurityGroups",
+      Effect: "Allow",
+      Action: [
+        "ec2:CreateSecurityGroup",
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:RevokeSecurityGroupIngress",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "TagSecurityGroupsOnCreate",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: "arn:aws:ec2:*:*:security-group/*",
+      Condition: {
+        StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" },
+        Null: { [`aws:RequestTag/${clusterTag}`]: "false" },
+      },
+    },
+    {
+      Sid: "ManageOwnSecurityGroups",
+      Effect: "Allow",
+      Action: ["ec2:CreateTags", "ec2:DeleteTags", "ec2:DeleteSecurityGroup"],
+      Resource: "arn:aws:ec2:*:*:security-group/*",
+      Condition: tagged,
+    },
+    {
+      Sid: "CreateTaggedLoadBalancers",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
+      Resource: "*",
+      Condition: { Null: { [`aws:RequestTag/${clusterTag}`]: "false" } },
+    },
+    {
+      Sid: "ManageListenersAndRules",
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:DeleteListener",
+        "elasticloadbalancing:CreateRule",
+        "elasticloadbalancing:DeleteRule",
+        "elasticloadbalancing:SetWebAcl",
+        "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:AddListenerCertificates",
+        "elasticloadbalancing:RemoveListenerCertificates",
+        "elasticloadbalancing:ModifyRule",
+        "elasticloadbalancing:SetRulePriorities",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "TagLoadBalancersOnCreate",
+      Effect: "Allow",
+      Action: "elasticloadbalancing:AddTags",
+      Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")],
+      Condition: {
+        StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] },
+        Null: { [`aws:RequestTag/${clusterTag}`]: "false" },
+      },
+    },
+    {
+      Sid: "TagOwnLoadBalancers",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+      Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")],
+      Condition: tagged,
+    },
+    {
+      Sid: "TagListeners",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+      Resource: [
+        elb("listener/net/*/*/*"),
+        elb("listener/app/*/*/*"),
+        elb("listener-rule/net/*/*/*"),
+        elb("listener-rule/app/*/*/*"),
+      ],
+    },
+    {
+      Sid: "ModifyOwnLoadBalancers",
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        "elasticloadbalancing:SetIpAddressType",
+        "elasticloadbalancing:SetSecurityGroups",
+        "elasticloadbalancing:SetSubnets",
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:ModifyTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroupAttributes",
+        "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:ModifyListenerAttributes",
+      ],
+      Resource: "*",
+      Condition: tagged,
+    },
+    {
+      Sid: "RegisterTargets",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+      Resource: elb("targetgroup/*/*"),
+    },
+  );
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import {
+  clusterSecretStoreManifest,
+  externalSecretsPolicy,
+  loadBalancerControllerPolicy,
+  SECRET_STORE_NAME,
+} from "../../src/kubernetes/addons";
+import { VERSIONS } from "../../src/versions";
+import { named, ofType, type PlanResult, planStack, stackValue } from "../harness";
+import { validateStrictly } from "./strict-schema";
+
+const STACKS = ["dev", "preprod", "prod", "management"] as const;
+
+/** Custom resources other than Karpenter's (checked in cluster-plan.test.ts). */
+const customResources = (p: PlanResult) =>
+  p.resources.filter(
+    (r) => r.type.startsWith("kubernetes:") && !/^kubernetes:(helm\.sh|karpenter\.)/.test(r.type),
+  );
+
+describe.each(STACKS)("%s add-ons", (stack) => {
+  it("installs the pinned charts the cluster needs, ArgoCD only in management and Rollouts only in the environments", async () => {
+    const p = await planStack(stack);
+    const releases = Object.fromEntries(
+      ofType(p, "kubernetes:helm.sh/v3:Release")
+        .filter((r) => !r.name.startsWith("karpenter"))
+        .map((r) => [r.name, `${r.inputs.chart}@${r.inputs.version}`]),
+    );
+    const pin = (c: { chart: string; version: string }) => `${c.chart}@${c.version}`;
+    expect(releases).toEqual({
+      "aws-load-balancer-controller": pin(VERSIONS.charts.awsLoadBalancerController),
+      "external-secrets": pin(VERSIONS.charts.externalSecrets),
+      ...(stack === "management"
+        ? { "argo-cd": pin(VERSIONS.charts.argoCd) }
+        : { "argo-rollouts": pin(VERSIONS.charts.argoRollouts) }),
+    });
+  });
+
+  it("limits External Secrets to the stack's own secrets, through Pod Identity", async () => {
+    const p = await planStack(stack);
+    const account = stackValue<string>(stack, "platform:accountId");
+    const assoc = named(
+      p,
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+      "external-secrets-pod-identity",
+    );
+    expect(assoc.inputs).toMatchObject({ namespace: "external-secrets", serviceAccount: "external-secrets" });
+    const doc = JSON.parse(
+      named(p, "aws:iam/rolePolicy:RolePolicy", "external-secrets-policy").inputs.policy as string,
+    );
+    expect(doc.Statement[0].Resource).toBe(`arn:aws:secretsmanager:eu-west-2:${account}:secret:${stack}/*`);
+    const lbc = named(
+      p,
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+      "aws-load-balancer-controller-pod-identity",
+    );
+    expect(lbc.inputs).toMatchObject({
+      namespace: "kube-system",
+      serviceAccount: "aws-load-balancer-controller",
+    });
+    const values = named(p, "kubernetes:helm.sh/v3:Release", "aws-load-balancer-controller").inputs.values;
+    expect(values).toMatchObject({
+      clusterName: `platform-${stack}-eks`,
+      region: "eu-west-2",
+      vpcId: p.outputs.vpcId,
+    });
+  });
+
+  it("creates only schema-valid custom resources: one ClusterSecretStore for Secrets Manager", async () => {
+    const p = await planStack(stack);
+    const objects = customResources(p);
+    expect(objects.map((o) => o.type)).toEqual(["kubernetes:external-secrets.io/v1:ClusterSecretStore"]);
+    for (const o of objects) expect(validateStrictly(o.inputs), `${o.type} ${o.name}`).toEqual([]);
+    for (const o of objects) expect(o.provider).toBe("k8s");
+  });
+});
+
+describe("add-on builders", () => {
+  it("the ClusterSecretStore is schema-valid, and a misspelt field is caught", () => {
+    const store = clusterSecretStoreManifest("eu-west-2");
+    expect(store.metadata.name).toBe(SECRET_STORE_NAME);
+    expect(validateStrictly(store)).toEqual([]);
+    const typo = structuredClone(store) as { spec: { provider: { aws: Record<string, unknown> } } };
+    typo.spec.provider.aws.regoin = "eu-west-2";
+    expect(validateStrictly(typo)).toEqual(["unknown field /spec/provider/aws/regoin"]);
+    const wrong = structuredClone(store) as { spec: { provider: { aws: Record<string, unknown> } } };
+    wrong.spec.provider.aws.service = "S3";
+    expect(validateStrictly(wrong).join("\n")).toMatch(/service/);
+  });
+
+  it("External Secrets decrypts only through Secrets Manager", () => {
+    const doc = externalSecretsPolicy({
+      region: "eu-west-2",
+      accountId: "751029384756",
+      environment: "prod",
+    });
+    expect(doc.Statement[1]).toMatchObject({
+      Action: "kms:Decrypt",
+      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-2.amazonaws.com" } },
+    });
+    expect(JSON.stringify(doc)).not.toContain("secret:*");
+  });
+
+  it("the load balancer controller changes and deletes only resources tagged for a cluster", () => {
+    const doc = loadBalancerControllerPolicy();
+    const destructive = doc.Statement.filter((s) =>
+      [s.Action]
+        .flat()
+        .some((a) =>
+          /^(ec2:DeleteSecurityGroup|elasticloadbalancing:Delete(LoadBalancer|TargetGroup))$/.test(String(a)),
+        ),
+    );
+    expect(destructive.length).toBeGreaterThan(0);
+    for (const s of destructive)
+      expect(s.Condition?.Null).toEqual({ "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" });
+    expect(new Set(doc.Statement.map((s) => s.Sid)).size).toBe(doc.Statement.length);
+  });
+});
