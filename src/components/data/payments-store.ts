@@ -1,0 +1,141 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  type ArchiveLifecycle,
+  archiveBucketPolicy,
+  archiveLifecycleRules,
+  assetsBucketPolicy,
+  PAYMENT_ID_ATTRIBUTE,
+} from "../../data/pipeline";
+import { type NameContext, nameTag } from "../../naming";
+import { type PolicyDocument, toJson } from "../../policies/document";
+
+export interface PaymentsStoreArgs {
+  readonly naming: NameContext;
+  readonly tableName: string;
+  readonly archiveBucketName: string;
+  readonly assetsBucketName: string;
+  readonly keyArn: pulumi.Input<string>;
+  readonly archiveLifecycle: ArchiveLifecycle;
+  /** DynamoDB deletion protection on the payments table. */
+  readonly deletionProtection: boolean;
+  /** Production-grade stacks: `protect` the table and the buckets. */
+  readonly protect: boolean;
+}
+
+/**
+ * Where payments live: the DynamoDB payments table (keyed by the payment UUID, the idempotency
+ * key), the raw-payload archive bucket and the private static-assets bucket CloudFront serves.
+ * Every store is encrypted with the environment's data key.
+ */
+export class PaymentsStore extends pulumi.ComponentResource {
+  readonly tableArn: pulumi.Output<string>;
+  readonly tableName: pulumi.Output<string>;
+  readonly archiveBucket: aws.s3.Bucket;
+  readonly archiveBucketArn: pulumi.Output<string>;
+  readonly assetsBucketArn: pulumi.Output<string>;
+  readonly assetsBucketName: pulumi.Output<string>;
+  readonly assetsBucketRegionalDomainName: pulumi.Output<string>;
+
+  constructor(name: string, args: PaymentsStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:data:PaymentsStore", name, {}, opts);
+    const { naming } = args;
+    const keep = { parent: this, protect: args.protect };
+
+    const table = new aws.dynamodb.Table(
+      "payments-table",
+      {
+        name: args.tableName,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: PAYMENT_ID_ATTRIBUTE,
+        attributes: [{ name: PAYMENT_ID_ATTRIBUTE, type: "S" }],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: args.keyArn },
+        deletionProtectionEnabled: args.deletionProtection,
+        tags: nameTag(naming, "payments"),
+      },
+      keep,
+    );
+    this.tableArn = table.arn;
+    this.tableName = table.name;
+
+    this.archiveBucket = this.bucket("archive", args.archiveBucketName, args, (arn, keyArn) =>
+      archiveBucketPolicy({ bucketArn: arn, keyArn }),
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      "archive-lifecycle",
+      { bucket: this.archiveBucket.id, rules: archiveLifecycleRules(args.archiveLifecycle) },
+      { parent: this },
+    );
+    this.archiveBucketArn = this.archiveBucket.arn;
+
+    const assets = this.bucket("assets", args.assetsBucketName, args, (arn) => assetsBucketPolicy(arn));
+    this.assetsBucketArn = assets.arn;
+    this.assetsBucketName = assets.bucket;
+    this.assetsBucketRegionalDomainName = assets.bucketRegionalDomainName;
+
+    this.registerOutputs({
+      tableArn: this.tableArn,
+      archiveBucketArn: this.archiveBucketArn,
+      assetsBucketArn: this.assetsBucketArn,
+    });
+  }
+
+  /** A private, versioned bucket encrypted with the data key (bucket keys on), owner-enforced, with its policy. */
+  private bucket(
+    id: string,
+    bucketName: string,
+    args: PaymentsStoreArgs,
+    policyOf: (bucketArn: string, keyArn: string) => PolicyDocument,
+  ): aws.s3.Bucket {
+    const parent = { parent: this };
+    const bucket = new aws.s3.Bucket(
+      `${id}-bucket`,
+      { bucket: bucketName, forceDestroy: false, tags: nameTag(args.naming, id) },
+      { parent: this, protect: args.protect },
+    );
+    new aws.s3.BucketOwnershipControls(
+      `${id}-ownership`,
+      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      parent,
+    );
+    const pab = new aws.s3.BucketPublicAccessBlock(
+      `${id}-public-access`,
+      {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      parent,
+    );
+    new aws.s3.BucketVersioning(
+      `${id}-versioning`,
+      { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+      parent,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${id}-encryption`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.keyArn },
+            bucketKeyEnabled: true,
+          },
+        ],
+      },
+      parent,
+    );
+    new aws.s3.BucketPolicy(
+      `${id}-policy`,
+      {
+        bucket: bucket.id,
+        policy: pulumi.all([bucket.arn, args.keyArn]).apply(([arn, key]) => toJson(policyOf(arn, key))),
+      },
+      { parent: this, dependsOn: [pab] },
+    );
+    return bucket;
+  }
+}
