@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
 
 /**
@@ -15,5 +16,27 @@ export function awsProvider(cfg: PlatformConfig): aws.Provider {
     ...(cfg.deployRoleArn
       ? { assumeRoles: [{ roleArn: cfg.deployRoleArn, sessionName: `pulumi-${cfg.project}-${cfg.stack}` }] }
       : {}),
+  });
+}
+
+/**
+ * A provider for another account, reached by assuming `roleArn` after the stack's own deploy role
+ * (a role chain: CI role → the stack's deploy role → `roleArn`). Same region and default tags as
+ * the stack's provider; pinned to `accountId`.
+ */
+export function assumingProvider(
+  cfg: PlatformConfig,
+  name: string,
+  target: { readonly accountId: pulumi.Input<string>; readonly roleArn: pulumi.Input<string> },
+): aws.Provider {
+  const session = `pulumi-${cfg.project}-${cfg.stack}`;
+  return new aws.Provider(name, {
+    region: cfg.region as aws.Region,
+    allowedAccountIds: [target.accountId],
+    defaultTags: { tags: { ...cfg.tags } },
+    assumeRoles: [
+      ...(cfg.deployRoleArn ? [{ roleArn: cfg.deployRoleArn, sessionName: session }] : []),
+      { roleArn: target.roleArn, sessionName: session },
+    ],
   });
 }
