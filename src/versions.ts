@@ -43,6 +43,8 @@ export const VERSIONS = {
       version: "3.13.0",
     },
   },
+  /** Tailscale on the VPN subnet routers (package version from pkgs.tailscale.com, stable track). */
+  tailscale: "1.86.2",
   /** Database and search engines. */
   engines: {
     postgres: { family: "postgres16", version: "16.9" },

@@ -1,6 +1,8 @@
 import { overlaps } from "./cidr";
 import type { EnvironmentSettings, ManagementSettings } from "./schema";
 import { CLUSTER_RULES } from "./sections/cluster";
+import { DATA_RULES } from "./sections/data";
+import { MANAGEMENT_RULES } from "./sections/management";
 import { type StackInfo, type StackName, stackFileName } from "./stacks";
 
 /** A config problem found by a rule: the full key (`platform:…`) and what was expected. */
@@ -22,6 +24,8 @@ export type Rule = (settings: ManagementSettings | EnvironmentSettings, ctx: Rul
 
 /** Rules that need more than one key, or the stack's identity. Each returns its issues. */
 export const RULES: Rule[] = [
+  ...MANAGEMENT_RULES,
+  ...DATA_RULES,
   ...CLUSTER_RULES,
   function productionGradeNetwork(s, { stack, info }) {
     const out: RuleIssue[] = [];
@@ -52,6 +56,26 @@ export const RULES: Rule[] = [
 
   function uniqueVpcCidrs(s, { peers }) {
     const out: RuleIssue[] = [];
+    const others = Object.entries(peers).filter((e): e is [string, { vpcCidr: string }] => !!e[1]?.vpcCidr);
+    // Two other stacks clashing break this stack too (the Transit Gateway routes of the hub).
+    for (let i = 0; i < others.length; i++) {
+      for (let j = i + 1; j < others.length; j++) {
+        const [a, pa] = others[i]!;
+        const [b, pb] = others[j]!;
+        let clash = false;
+        try {
+          clash = overlaps(pa.vpcCidr, pb.vpcCidr);
+        } catch {
+          continue;
+        }
+        if (clash) {
+          out.push({
+            key: "platform:network.vpcCidr",
+            message: `the ${a} and ${b} stacks' VPCs overlap (${pa.vpcCidr} in ${stackFileName(a)}, ${pb.vpcCidr} in ${stackFileName(b)}); VPC CIDRs must be unique across the four stacks`,
+          });
+        }
+      }
+    }
     for (const [stack, peer] of Object.entries(peers)) {
       if (!peer?.vpcCidr) continue;
       let clash = false;

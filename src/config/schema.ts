@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { accountId, ipv4Block, logRetentionDays, nonEmpty, roleArn } from "./primitives";
 import { clusterSchema, karpenterSchema } from "./sections/cluster";
+import { dataShape } from "./sections/data";
+import { managementShape } from "./sections/management";
 
 /**
  * The schema of every `platform:` key in `Pulumi.<stack>.yaml`. Objects are strict, so a
@@ -95,8 +97,8 @@ export const coreShape = {
   karpenter: karpenterSchema,
 };
 
-export const managementSchema = z.object({ ...coreShape }).strict();
-export const environmentSchema = z.object({ ...coreShape }).strict();
+export const managementSchema = z.object({ ...coreShape, ...managementShape }).strict();
+export const environmentSchema = z.object({ ...coreShape, ...dataShape }).strict();
 
 export type NetworkConfig = z.infer<typeof networkSchema>;
 export type ManagementSettings = z.infer<typeof managementSchema>;

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { parse as parseYaml } from "yaml";
 import { loadConfig } from "../config";
-import { findProjectRoot, PROJECT, useProjectRoot } from "../config/load";
+import { findProjectRoot, PROJECT, parseConfig, readStackFiles, useProjectRoot } from "../config/load";
 import { isStackName, STACKS, stackFileName } from "../config/stacks";
 import { type MockContext, mockResource } from "./mock-state";
 
@@ -111,6 +111,16 @@ export function evaluateStack(stack: string, options: EvaluateOptions = {}): Pro
 async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanResult> {
   useProjectRoot(options.root);
   const root = findProjectRoot();
+  const raw = readStackConfig(stack, root);
+  for (const [k, v] of Object.entries(options.configOverrides ?? {})) {
+    if (v === undefined) delete raw[k];
+    else raw[k] = v;
+  }
+  const { values, secretKeys } = toPulumiConfig(raw);
+  // The requested stack's config is validated first, so its own error is the one reported
+  // (not one from the management stack evaluated for its outputs below).
+  parseConfig({ stack, project: PROJECT, config: values, stackFiles: readStackFiles(root) });
+
   let stackOutputs = options.stackOutputs;
   if (!stackOutputs && isStackName(stack) && STACKS[stack].role === "environment") {
     let mgmt = options.root === undefined ? outputsCache.get(root) : undefined;
@@ -119,14 +129,9 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
       outputsCache.set(root, mgmt);
     }
     stackOutputs = { management: mgmt };
+    useProjectRoot(options.root);
   }
 
-  const raw = readStackConfig(stack, root);
-  for (const [k, v] of Object.entries(options.configOverrides ?? {})) {
-    if (v === undefined) delete raw[k];
-    else raw[k] = v;
-  }
-  const { values, secretKeys } = toPulumiConfig(raw);
   const ctx: MockContext = {
     accountId: String(raw[`${PROJECT}:accountId`] ?? "000000000000"),
     region: String(raw["aws:region"] ?? "eu-west-2"),
@@ -147,6 +152,8 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
     PROJECT,
     stack,
     false,
+    // StackReference names are `<organization>/<project>/<stack>`.
+    "organization",
   );
   pulumi.runtime.setAllConfig(values, secretKeys);
 
@@ -269,6 +276,27 @@ function mockCall(args: MockCallArgs, ctx: MockContext): Record<string, unknown>
         names: ["a", "b", "c"].map((s) => `${ctx.region}${s}`),
         zoneIds: ["euw2-az1", "euw2-az2", "euw2-az3"],
       };
+    case "aws:ssoadmin/getInstances:getInstances":
+      return {
+        arns: ["arn:aws:sso:::instance/ssoins-7223a2b1c4d5e6f7"],
+        identityStoreIds: ["d-9c67174c1e"],
+        id: ctx.region,
+      };
+    case "aws:identitystore/getGroup:getGroup": {
+      const inputs = args.inputs as {
+        identityStoreId?: string;
+        alternateIdentifier?: { uniqueAttribute?: { attributeValue?: string } };
+      };
+      const displayName = String(inputs.alternateIdentifier?.uniqueAttribute?.attributeValue ?? "group");
+      let h = 0;
+      for (const c of displayName) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+      const hex = h.toString(16).padStart(8, "0");
+      return {
+        groupId: `${hex}-1111-2222-3333-${hex}${hex.slice(0, 4)}`,
+        displayName,
+        identityStoreId: inputs.identityStoreId ?? "d-9c67174c1e",
+      };
+    }
     default:
       return { ...(args.inputs as AnyRecord) };
   }

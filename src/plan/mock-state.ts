@@ -113,6 +113,13 @@ const STATE: Record<string, StateFn> = {
       },
     ],
   }),
+  "aws:sesv2/emailIdentity:EmailIdentity": (name, inputs, ctx) => ({
+    arn: `arn:aws:ses:${ctx.region}:${ctx.accountId}:identity/${String(inputs.emailIdentity)}`,
+    dkimSigningAttributes: {
+      ...((inputs.dkimSigningAttributes as Inputs | undefined) ?? {}),
+      tokens: [1, 2, 3].map((i) => hex(`${name}${i}`, 32)),
+    },
+  }),
   "aws:opensearch/domain:Domain": (name, inputs, ctx) => ({
     arn: `arn:aws:es:${ctx.region}:${ctx.accountId}:domain/${physical(name, inputs)}`,
     endpoint: `vpc-${physical(name, inputs)}-${hex(name, 26)}.${ctx.region}.es.amazonaws.com`,
@@ -133,7 +140,28 @@ const STATE: Record<string, StateFn> = {
   "aws:organizations/account:Account": (name) => ({
     id: String(100000000000 + (parseInt(hex(name, 8), 16) % 899999999999)),
   }),
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_name, inputs, ctx) => ({
+    arn: `arn:aws:iam::${ctx.accountId}:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`,
+  }),
+  "aws:organizations/organizationalUnit:OrganizationalUnit": (name) => ({
+    id: `ou-${hex(name, 4)}-${hex(`${name}u`, 8)}`,
+  }),
+  "aws:organizations/policy:Policy": (name) => ({ id: `p-${hex(name, 8)}` }),
+  "aws:ec2transitgateway/transitGateway:TransitGateway": (name, _inputs, ctx) => ({
+    id: `tgw-${hex(name, 17)}`,
+    arn: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:transit-gateway/tgw-${hex(name, 17)}`,
+  }),
+  "aws:ec2transitgateway/routeTable:RouteTable": (name) => ({ id: `tgw-rtb-${hex(name, 17)}` }),
+  "aws:ec2transitgateway/vpcAttachment:VpcAttachment": (name, _inputs, ctx) => ({
+    id: `tgw-attach-${hex(`${ctx.accountId}${name}`, 17)}`,
+  }),
+  "aws:ssoadmin/permissionSet:PermissionSet": (name) => ({
+    arn: `arn:aws:sso:::permissionSet/ssoins-7223a2b1c4d5e6f7/ps-${hex(name, 16)}`,
+  }),
   "aws:ec2/launchTemplate:LaunchTemplate": (name) => ({ id: `lt-${hex(name, 17)}`, latestVersion: 1 }),
+  "aws:ram/resourceShare:ResourceShare": (name, _inputs, ctx) => ({
+    arn: `arn:aws:ram:${ctx.region}:${ctx.accountId}:resource-share/${hex(name, 8)}-${hex(`${name}r`, 4)}`,
+  }),
   "eks:index:Cluster": (name, _inputs, ctx) => {
     const id = hex(name, 32).toUpperCase();
     return {

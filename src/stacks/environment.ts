@@ -3,6 +3,9 @@ import { Network } from "../components/network";
 import type { EnvironmentConfig } from "../config";
 import { clusterName } from "../naming";
 import { clusterStack } from "./cluster";
+import { dataServices } from "./data";
+import { managementReference } from "./management-ref";
+import { transitSpokeStack } from "./transit";
 
 /** An application environment (dev, preprod, prod): network, cluster, data services, pipeline. */
 export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider) {
@@ -23,16 +26,26 @@ export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider)
   );
 
   // ── transit (Transit Gateway attachment and routes) ──
+  const management = managementReference(cfg.project);
+  const transit = transitSpokeStack(cfg, network, management, provider);
 
   // ── cluster (EKS, Karpenter, add-ons) ──
   const cluster = clusterStack(cfg, network, provider);
 
   // ── data and payments pipeline ──
+  // RDS and OpenSearch admit the cluster security group (every node, hence every pod) and the worker.
+  const data = dataServices(
+    cfg,
+    { network, clusterClientSecurityGroupIds: [cluster.cluster.securityGroupId], cluster: cluster.cluster },
+    opts,
+  );
 
   return {
     accountId: cfg.accountId,
     region: cfg.region,
     ...network.outputs(),
+    ...transit,
     ...cluster.outputs,
+    ...data,
   };
 }
