@@ -134,10 +134,8 @@ const guardCases: Case[] = [
   {
     what: "two workloads sharing one service account (and so one IAM role)",
     env: "prod",
-    overrides: { set: ["workloads.admin-web.serviceAccount.name=payments-payments-api"] },
-    expect: [
-      "workloads.admin-web and workloads.payments-api share the service account payments-payments-api",
-    ],
+    overrides: { set: ["workloads.admin-web.serviceAccount.name=payments-api"] },
+    expect: ["workloads.admin-web and workloads.payments-api share the service account payments-api"],
   },
   {
     what: "an HPA whose floor is above its ceiling",

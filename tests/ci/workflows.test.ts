@@ -38,7 +38,8 @@ describe("GitHub workflows", () => {
     const up = parse(fs.readFileSync(path.join(root, ".github/workflows/pulumi-up.yml"), "utf8")) as {
       jobs: { up: { environment: string } };
     };
-    expect(up.jobs.up.environment).toBe("${{ inputs.environment }}");
+    // A GitHub expression, not a template literal.
+    expect(up.jobs.up.environment).toBe(["${{", "inputs.environment", "}}"].join(" "));
     const { jobs } = workflow("deploy.yml") as {
       jobs: Record<string, { with?: { stack?: string; environment?: string } }>;
     };

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { overlaps } from "../../src/config/cidr";
-import { ConfigError } from "../../src/config/load";
+import { ConfigError, parseConfig } from "../../src/config/load";
 import { STACK_NAMES } from "../../src/config/stacks";
-import { configFor, networkWith, STACK_FILES } from "./fixtures";
+import { toPulumiConfig } from "../../src/plan/engine";
+import { configFor, networkWith, rawConfig, STACK_FILES } from "./fixtures";
 
 function errorOf(fn: () => unknown): ConfigError {
   try {
@@ -164,6 +165,23 @@ describe("configuration errors name the stack, the file, the key and what was ex
     );
     expect(err.issues.map((i) => i.key)).toEqual(
       expect.arrayContaining(["platform:owner", "platform:accountId", "platform:costCenter"]),
+    );
+  });
+});
+
+describe("VPC uniqueness across the repository's stack files", () => {
+  it("rejects two other stacks whose VPCs overlap, naming both files", () => {
+    const stackFiles = structuredClone(STACK_FILES);
+    (stackFiles.prod!["platform:network"] as { vpcCidr: string }).vpcCidr = "10.10.0.0/16";
+    const err = errorOf(() =>
+      parseConfig({
+        stack: "management",
+        config: toPulumiConfig(rawConfig("management")).values,
+        stackFiles,
+      }),
+    );
+    expect(err.message).toMatch(
+      /platform:network\.vpcCidr: the dev and prod stacks' VPCs overlap \(10\.10\.0\.0\/16 in Pulumi\.dev\.yaml, 10\.10\.0\.0\/16 in Pulumi\.prod\.yaml\)/,
     );
   });
 });
