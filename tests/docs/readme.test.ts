@@ -1,0 +1,48 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { findProjectRoot } from "../../src/config/load";
+import { STACK_NAMES } from "../../src/config/stacks";
+import { STACK_FILES } from "../config/fixtures";
+
+const root = findProjectRoot();
+const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+
+/** Leaf keys of a config value: `platform:network.vpcCidr`, … (arrays of scalars are leaves). */
+function leafKeys(prefix: string, value: unknown): string[] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [prefix];
+  if ("secure" in (value as object)) return [prefix];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => leafKeys(`${prefix}.${k}`, v));
+}
+
+describe("README", () => {
+  it("documents every platform config key used by a stack file", () => {
+    const missing = new Set<string>();
+    for (const stack of STACK_NAMES) {
+      for (const [key, value] of Object.entries(STACK_FILES[stack] ?? {})) {
+        if (!key.startsWith("platform:")) continue;
+        // A section is documented either key by key or as a whole (`platform:karpenter`).
+        const documented = (k: string) => readme.includes(`\`${k}\``) || readme.includes(`\`${k}.`);
+        if (!documented(key)) {
+          missing.add(key);
+          continue;
+        }
+        // Documented as a whole row (`platform:alarms`), or field by field to the second level.
+        if (readme.includes(`| \`${key}\` |`)) continue;
+        for (const leaf of leafKeys(key, value)) {
+          const parent = leaf.split(".").slice(0, 2).join(".");
+          if (!documented(leaf) && !documented(parent)) missing.add(leaf);
+        }
+      }
+    }
+    expect([...missing]).toEqual([]);
+  });
+
+  it("states the stacks' VPC CIDRs and accounts as the stack files do", () => {
+    for (const stack of STACK_NAMES) {
+      const cfg = STACK_FILES[stack] ?? {};
+      expect(readme).toContain(String((cfg["platform:network"] as { vpcCidr: string }).vpcCidr));
+      expect(readme).toContain(String(cfg["platform:accountId"]));
+    }
+  });
+});
