@@ -4,7 +4,8 @@ import type { NetworkConfig } from "../config/schema";
 import { azSuffix, type NameContext, nameTag, physicalName } from "../naming";
 import { flowLogKeyPolicy, flowLogWritePolicy } from "../network/policies";
 import { planSubnets, type SubnetPlan, subnetsOf } from "../network/subnet-plan";
-import { serviceTrust, toJson } from "../policies/document";
+import { toJson } from "../policies/document";
+import { serviceRole } from "./service-role";
 
 export interface NetworkArgs {
   readonly naming: NameContext;
@@ -252,13 +253,9 @@ export class Network extends pulumi.ComponentResource {
       },
       parent,
     );
-    const flowRole = new aws.iam.Role(
+    const flowRole = serviceRole(
       "flow-logs-role",
-      {
-        name: physicalName(naming, "vpc-flow-logs"),
-        assumeRolePolicy: toJson(serviceTrust("vpc-flow-logs.amazonaws.com")),
-        tags: nameTag(naming, "vpc-flow-logs"),
-      },
+      { naming, roleName: "vpc-flow-logs", service: "vpc-flow-logs.amazonaws.com" },
       parent,
     );
     new aws.iam.RolePolicy(

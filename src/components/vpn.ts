@@ -2,8 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { routerUserData } from "../management/vpn";
 import { type NameContext, nameTag, physicalName } from "../naming";
-import { policy, serviceTrust, toJson } from "../policies/document";
+import { policy, toJson } from "../policies/document";
 import { VERSIONS } from "../versions";
+import { serviceRole } from "./service-role";
 
 /** Amazon Linux 2023 (arm64), resolved by EC2 at launch from the public SSM parameter. */
 export const ROUTER_AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
@@ -88,13 +89,9 @@ export class TailscaleRouter extends pulumi.ComponentResource {
     );
     this.securityGroupId = sg.id;
 
-    const role = new aws.iam.Role(
+    const role = serviceRole(
       "role",
-      {
-        name: physicalName(naming, "vpn-router"),
-        assumeRolePolicy: toJson(serviceTrust("ec2.amazonaws.com")),
-        tags: nameTag(naming, "vpn-router"),
-      },
+      { naming, roleName: "vpn-router", service: "ec2.amazonaws.com" },
       parent,
     );
     new aws.iam.RolePolicyAttachment(

@@ -1,29 +1,16 @@
 import type * as aws from "@pulumi/aws";
-import { Network } from "../components/network";
 import type { EnvironmentConfig } from "../config";
-import { clusterName } from "../naming";
 import { clusterStack } from "./cluster";
 import { dataServices } from "./data";
 import { managementReference } from "./management-ref";
+import { stackNetwork } from "./network";
 import { transitSpokeStack } from "./transit";
 
 /** An application environment (dev, preprod, prod): network, cluster, data services, pipeline. */
 export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider) {
-  const naming = { project: cfg.project, stack: cfg.stack };
   const opts = { provider };
 
-  const network = new Network(
-    "network",
-    {
-      naming,
-      accountId: cfg.accountId,
-      region: cfg.region,
-      network: cfg.network,
-      clusterName: clusterName(naming),
-      protect: cfg.info.productionGrade,
-    },
-    opts,
-  );
+  const network = stackNetwork(cfg, provider);
 
   // ── transit (Transit Gateway attachment and routes) ──
   const management = managementReference(cfg.project);

@@ -1,29 +1,14 @@
 import type * as aws from "@pulumi/aws";
-import { Network } from "../components/network";
 import type { ManagementConfig } from "../config";
 import { ENVIRONMENT_STACKS } from "../config/stacks";
-import { clusterName } from "../naming";
 import { clusterStack } from "./cluster";
 import { governanceStack } from "./governance";
+import { stackNetwork } from "./network";
 import { transitHubStack } from "./transit";
 
 /** The management account: organization, identity, shared networking, ArgoCD cluster, registries. */
 export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
-  const naming = { project: cfg.project, stack: cfg.stack };
-  const opts = { provider };
-
-  const network = new Network(
-    "network",
-    {
-      naming,
-      accountId: cfg.accountId,
-      region: cfg.region,
-      network: cfg.network,
-      clusterName: clusterName(naming),
-      protect: cfg.info.productionGrade,
-    },
-    opts,
-  );
+  const network = stackNetwork(cfg, provider);
 
   // ── organization, guardrails, identity, CI roles, keys, registries, audit ──
   const governance = governanceStack(cfg, provider);

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_LOG_EXPORTS, postgresParameters, RDS_CA } from "../../data/database";
 import { type NameContext, nameTag, physicalName } from "../../naming";
-import { serviceTrust, toJson } from "../../policies/document";
+import { serviceRole } from "../service-role";
 
 export interface DatabaseArgs {
   readonly naming: NameContext;
@@ -96,13 +96,9 @@ export class Database extends pulumi.ComponentResource {
       },
       parent,
     );
-    const monitoringRole = new aws.iam.Role(
+    const monitoringRole = serviceRole(
       "db-monitoring-role",
-      {
-        name: physicalName(naming, "rds-monitoring"),
-        assumeRolePolicy: toJson(serviceTrust("monitoring.rds.amazonaws.com")),
-        tags: nameTag(naming, "rds-monitoring"),
-      },
+      { naming, roleName: "rds-monitoring", service: "monitoring.rds.amazonaws.com" },
       parent,
     );
     const monitoringAttachment = new aws.iam.RolePolicyAttachment(

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { lambdaVpcAccessPolicy, type WorkloadResources, workerFunctionPolicy } from "../../data/iam";
-import { type NameContext, nameTag, physicalName } from "../../naming";
-import { serviceTrust, toJson } from "../../policies/document";
+import { type NameContext, nameTag } from "../../naming";
+import { toJson } from "../../policies/document";
+import { serviceRole } from "../service-role";
 
 export interface PaymentsWorkerArgs {
   readonly naming: NameContext;
@@ -50,13 +51,9 @@ export class PaymentsWorker extends pulumi.ComponentResource {
       },
       parent,
     );
-    const role = new aws.iam.Role(
+    const role = serviceRole(
       "worker-role",
-      {
-        name: physicalName(naming, "payments-worker-lambda"),
-        assumeRolePolicy: toJson(serviceTrust("lambda.amazonaws.com")),
-        tags: nameTag(naming, "payments-worker"),
-      },
+      { naming, roleName: "payments-worker-lambda", service: "lambda.amazonaws.com" },
       parent,
     );
     const dataAccess = new aws.iam.RolePolicy(
