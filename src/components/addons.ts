@@ -9,6 +9,7 @@ import {
   EXTERNAL_SECRETS,
   externalSecretsPolicy,
   externalSecretsValues,
+  ingressClassManifests,
   LOAD_BALANCER_CONTROLLER,
   loadBalancerControllerPolicy,
   loadBalancerControllerValues,
@@ -27,6 +28,8 @@ export interface AddonsArgs {
   readonly role: "environment" | "management";
   /** Workload nodes must exist first: these add-ons run on Karpenter's nodes. */
   readonly dependsOn: pulumi.Resource[];
+  /** Production-grade: the ALBs the ingress classes create carry deletion protection. */
+  readonly protect: boolean;
 }
 
 /**
@@ -62,7 +65,7 @@ export class Addons extends pulumi.ComponentResource {
       { naming, ...LOAD_BALANCER_CONTROLLER, policy: toJson(loadBalancerControllerPolicy()) },
       this,
     );
-    release(
+    const lbcRelease = release(
       "aws-load-balancer-controller",
       VERSIONS.charts.awsLoadBalancerController,
       LOAD_BALANCER_CONTROLLER.namespace,
@@ -71,6 +74,30 @@ export class Addons extends pulumi.ComponentResource {
         .apply((vpcId) => loadBalancerControllerValues({ clusterName: cluster.name, region, vpcId })),
       [lbc.association],
     );
+
+    // The public and internal ALB classes the application chart's Ingresses use.
+    if (args.role === "environment") {
+      for (const { params, ingressClass } of ingressClassManifests({ deletionProtection: args.protect })) {
+        const p = new k8s.apiextensions.CustomResource(
+          `ingress-class-params-${params.metadata.name}`,
+          params,
+          {
+            parent: this,
+            provider: cluster.provider,
+            dependsOn: [lbcRelease],
+          },
+        );
+        new k8s.networking.v1.IngressClass(
+          `ingress-class-${ingressClass.metadata.name}`,
+          { metadata: ingressClass.metadata, spec: ingressClass.spec },
+          {
+            parent: this,
+            provider: cluster.provider,
+            dependsOn: [p],
+          },
+        );
+      }
+    }
 
     const eso = cluster.podIdentityRole(
       "external-secrets",

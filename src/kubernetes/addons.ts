@@ -267,3 +267,47 @@ export function loadBalancerControllerPolicy(): PolicyDocument {
     },
   );
 }
+
+/**
+ * The two ALB ingress classes every environment cluster offers. The scheme is fixed by the
+ * class's IngressClassParams, which the controller enforces over any Ingress annotation, so an
+ * Ingress on `alb-internal` (admin-web) can never become internet-facing. The names match the
+ * chart's `ingressClasses` (a test checks), and each class shares one ALB per group.
+ */
+export const INGRESS_CLASSES = {
+  public: { className: "alb-public", scheme: "internet-facing", group: "payments-public" },
+  internal: { className: "alb-internal", scheme: "internal", group: "payments-internal" },
+} as const;
+
+/** TLS policy of every ALB listener: TLS 1.3, and 1.2 for older clients. */
+export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** IngressClassParams (elbv2.k8s.aws/v1beta1) and IngressClass (networking.k8s.io/v1) per class. */
+export function ingressClassManifests(args: { readonly deletionProtection: boolean }) {
+  return Object.values(INGRESS_CLASSES).map((c) => ({
+    params: {
+      apiVersion: "elbv2.k8s.aws/v1beta1",
+      kind: "IngressClassParams",
+      metadata: { name: c.className },
+      spec: {
+        scheme: c.scheme,
+        group: { name: c.group },
+        ipAddressType: "ipv4",
+        sslPolicy: ALB_SSL_POLICY,
+        loadBalancerAttributes: [
+          { key: "deletion_protection.enabled", value: String(args.deletionProtection) },
+          { key: "routing.http.drop_invalid_header_fields.enabled", value: "true" },
+        ],
+      },
+    },
+    ingressClass: {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "IngressClass",
+      metadata: { name: c.className },
+      spec: {
+        controller: "ingress.k8s.aws/alb",
+        parameters: { apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: c.className },
+      },
+    },
+  }));
+}

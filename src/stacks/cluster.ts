@@ -37,7 +37,14 @@ export function clusterStack(cfg: PlatformConfig, network: Network, provider: aw
   );
   const addons = new Addons(
     "addons",
-    { naming, cluster, vpcId: network.vpcId, role: cfg.role, dependsOn: [karpenter.nodePool] },
+    {
+      naming,
+      cluster,
+      vpcId: network.vpcId,
+      role: cfg.role,
+      dependsOn: [karpenter.nodePool],
+      protect: cfg.info.productionGrade,
+    },
     { provider },
   );
   return { cluster, karpenter, addons, outputs: cluster.outputs() };

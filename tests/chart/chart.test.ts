@@ -6,8 +6,8 @@
 import type { IRollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1";
 import type { IContainer, IPodSpec } from "kubernetes-models/v1";
 import { beforeAll, describe, expect, it } from "vitest";
+import { describe as describeObject, VALIDATORS, validateObject } from "../k8s/schema";
 import { ENVIRONMENTS, type Environment, type K8sObject, lintChart, NAMESPACE, renderChart } from "./helm";
-import { describe as describeObject, VALIDATORS, validateObject } from "./k8s-validate";
 import { containersOf, type Named, podTemplates, Rendered, selects } from "./rendered";
 
 const HTTP_WORKLOADS = ["payments-web", "payments-api", "admin-web"] as const;
@@ -576,7 +576,7 @@ describe("strict validation of rendered objects", () => {
     const wrongVersion = pick("ExternalSecret");
     wrongVersion.apiVersion = "external-secrets.io/v1alpha0";
     expect(validateObject(wrongVersion)).toEqual([
-      "no schema validator for external-secrets.io/v1alpha0/ExternalSecret: map it in tests/chart/k8s-validate.ts before rendering it",
+      "no schema validator for external-secrets.io/v1alpha0/ExternalSecret: map it in tests/k8s/schema.ts before creating it",
     ]);
   });
 

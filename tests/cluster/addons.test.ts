@@ -1,13 +1,24 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import {
   clusterSecretStoreManifest,
   externalSecretsPolicy,
+  INGRESS_CLASSES,
   loadBalancerControllerPolicy,
   SECRET_STORE_NAME,
 } from "../../src/kubernetes/addons";
 import { VERSIONS } from "../../src/versions";
 import { named, ofType, type PlanResult, planStack, stackValue } from "../harness";
-import { validateStrictly } from "./strict-schema";
+import { validateObject as validateStrictly } from "../k8s/schema";
+
+/** The chart's ingress classes (charts/payments/values.yaml): the platform must offer exactly these. */
+const CHART = (
+  parse(fs.readFileSync(path.join(__dirname, "../../charts/payments/values.yaml"), "utf8")) as {
+    ingressClasses: Record<"public" | "internal", { className: string; annotations: Record<string, string> }>;
+  }
+).ingressClasses;
 
 const STACKS = ["dev", "preprod", "prod", "management"] as const;
 
@@ -67,14 +78,54 @@ describe.each(STACKS)("%s add-ons", (stack) => {
 
   it("creates only schema-valid custom resources: one ClusterSecretStore for Secrets Manager", async () => {
     const p = await planStack(stack);
-    const objects = customResources(p);
+    const objects = customResources(p).filter((o) => !/IngressClass/.test(o.type));
     expect(objects.map((o) => o.type)).toEqual(["kubernetes:external-secrets.io/v1:ClusterSecretStore"]);
     for (const o of objects) expect(validateStrictly(o.inputs), `${o.type} ${o.name}`).toEqual([]);
     for (const o of objects) expect(o.provider).toBe("k8s");
   });
+
+  it("offers the chart's public and internal ALB classes in environment clusters, the scheme fixed per class", async () => {
+    const p = await planStack(stack);
+    const classes = ofType(p, "kubernetes:networking.k8s.io/v1:IngressClass");
+    const params = ofType(p, "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams");
+    if (stack === "management") {
+      expect(classes).toEqual([]);
+      return;
+    }
+    const schemeOf = (className: string) => {
+      const cls = classes.find((c) => (c.inputs.metadata as { name: string }).name === className);
+      expect(cls, className).toBeDefined();
+      expect(
+        validateStrictly({ apiVersion: "networking.k8s.io/v1", kind: "IngressClass", ...cls!.inputs }),
+      ).toEqual([]);
+      const ref = (cls!.inputs.spec as { controller: string; parameters: { name: string } }).parameters.name;
+      expect((cls!.inputs.spec as { controller: string }).controller).toBe("ingress.k8s.aws/alb");
+      const param = params.find((x) => (x.inputs.metadata as { name: string }).name === ref);
+      return (
+        (param?.inputs.spec as {
+          scheme: string;
+          loadBalancerAttributes: { key: string; value: string }[];
+        }) ?? { scheme: "", loadBalancerAttributes: [] }
+      );
+    };
+    expect(schemeOf(CHART.public.className).scheme).toBe("internet-facing");
+    expect(schemeOf(CHART.internal.className).scheme).toBe("internal");
+    const protection = schemeOf(CHART.public.className).loadBalancerAttributes.find(
+      (a) => a.key === "deletion_protection.enabled",
+    );
+    expect(protection?.value).toBe(String(stack !== "dev"));
+  });
 });
 
 describe("add-on builders", () => {
+  it("ingress classes match the chart's class names and ALB groups", () => {
+    for (const c of Object.values(INGRESS_CLASSES)) {
+      const chart = Object.values(CHART).find((x) => x.className === c.className);
+      expect(chart, c.className).toBeDefined();
+      expect(chart?.annotations["alb.ingress.kubernetes.io/group.name"]).toBe(c.group);
+    }
+  });
+
   it("the ClusterSecretStore is schema-valid, and a misspelt field is caught", () => {
     const store = clusterSecretStoreManifest("eu-west-2");
     expect(store.metadata.name).toBe(SECRET_STORE_NAME);

@@ -10,7 +10,7 @@ import {
   stackValue,
   within,
 } from "../harness";
-import { validateStrictly } from "./strict-schema";
+import { validateObject as validateStrictly } from "../k8s/schema";
 
 const STACKS = ["dev", "preprod", "prod", "management"] as const;
 const plans = Object.fromEntries(STACKS.map((s) => [s, () => planStack(s)])) as Record<

@@ -9,9 +9,14 @@
  * property of the object that it never looked at is one the schema does not define: an unknown field.
  */
 import { AnalysisTemplate, Rollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1";
-import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
+import {
+  ClusterSecretStore,
+  ExternalSecret,
+} from "@kubernetes-models/external-secrets/external-secrets.io/v1";
+import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
+import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { Ingress, IngressClass, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Service, ServiceAccount } from "kubernetes-models/v1";
 
@@ -30,7 +35,10 @@ function entry(model: ModelClass): [string, ModelClass] {
   return [`${model.apiVersion}/${model.kind}`, model];
 }
 
-/** Every kind the chart may render, by `apiVersion/kind`. An object of any other kind fails validation. */
+/**
+ * Every kind the chart renders or the program creates, by `apiVersion/kind`. An object of any other
+ * kind fails validation, so nothing reaches a cluster unvalidated.
+ */
 export const VALIDATORS: ReadonlyMap<string, ModelClass> = new Map([
   entry(Service),
   entry(ServiceAccount),
@@ -41,6 +49,10 @@ export const VALIDATORS: ReadonlyMap<string, ModelClass> = new Map([
   entry(Rollout),
   entry(AnalysisTemplate),
   entry(ExternalSecret),
+  entry(ClusterSecretStore),
+  entry(NodePool),
+  entry(EC2NodeClass),
+  entry(IngressClass),
 ]);
 
 interface Access {
@@ -101,11 +113,12 @@ export function describe(obj: { kind?: unknown; metadata?: { name?: unknown } })
  * Validates one object strictly against its kind's schema. Returns the problems found (empty when it
  * is valid): schema violations, unknown fields, or an apiVersion/kind the chart has no validator for.
  */
-export function validateObject(obj: { apiVersion?: unknown; kind?: unknown }): string[] {
-  const key = `${String(obj.apiVersion)}/${String(obj.kind)}`;
+export function validateObject(obj: unknown): string[] {
+  const meta = (obj ?? {}) as { apiVersion?: unknown; kind?: unknown };
+  const key = `${String(meta.apiVersion)}/${String(meta.kind)}`;
   const model = VALIDATORS.get(key);
   if (model === undefined) {
-    return [`no schema validator for ${key}: map it in tests/chart/k8s-validate.ts before rendering it`];
+    return [`no schema validator for ${key}: map it in tests/k8s/schema.ts before creating it`];
   }
   const access: Access = { read: new Set(), enumerated: new Set() };
   const problems: string[] = [];
