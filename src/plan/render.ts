@@ -121,6 +121,10 @@ export function toPlanJson(plan: PlanResult): PlanJson {
   };
 }
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 function pad(text: string, width: number): string {
   return text.length >= width ? `${text} ` : text + " ".repeat(width - text.length);
 }
@@ -128,7 +132,7 @@ function pad(text: string, width: number): string {
 export function renderText(json: PlanJson, header: string): string {
   const lines: string[] = [header, ""];
   for (const g of json.groups) {
-    lines.push(`${g.component}  (${g.componentType}, ${g.resources.length} resources)`);
+    lines.push(`${g.component}  (${g.componentType}, ${plural(g.resources.length, "resource")})`);
     const typeWidth = Math.max(...g.resources.map((r) => r.type.length)) + 2;
     const nameWidth = Math.max(...g.resources.map((r) => r.name.length)) + 2;
     for (const r of g.resources) {
