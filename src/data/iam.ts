@@ -146,20 +146,6 @@ export function adminPolicy(r: WorkloadResources): PolicyDocument {
   );
 }
 
-/** Trust of a role assumed by the EKS Pod Identity agent for pods of one cluster in this account. */
-export function podIdentityTrust(args: { accountId: string; clusterArn: string }): PolicyDocument {
-  return policy({
-    Sid: "EksPodIdentity",
-    Effect: "Allow",
-    Principal: { Service: "pods.eks.amazonaws.com" },
-    Action: ["sts:AssumeRole", "sts:TagSession"],
-    Condition: {
-      StringEquals: { "aws:SourceAccount": args.accountId },
-      ArnEquals: { "aws:SourceArn": args.clusterArn },
-    },
-  });
-}
-
 /** Trust of the OpenSearch master role: principals of this account that their IAM policies allow. */
 export function accountTrust(accountId: string): PolicyDocument {
   return policy({

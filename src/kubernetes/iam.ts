@@ -18,14 +18,19 @@ export function clusterArn(c: ClusterRef): string {
 
 /** Trust of a role assumed through EKS Pod Identity, from this cluster only. */
 export function podIdentityTrust(c: ClusterRef): PolicyDocument {
+  return podIdentityTrustFor({ accountId: c.accountId, clusterArn: clusterArn(c) });
+}
+
+/** The same trust, for a cluster known by its ARN. */
+export function podIdentityTrustFor(args: { accountId: string; clusterArn: string }): PolicyDocument {
   return policy({
     Sid: "EksPodIdentityFromThisCluster",
     Effect: "Allow",
     Principal: { Service: "pods.eks.amazonaws.com" },
     Action: ["sts:AssumeRole", "sts:TagSession"],
     Condition: {
-      StringEquals: { "aws:SourceAccount": c.accountId },
-      ArnEquals: { "aws:SourceArn": clusterArn(c) },
+      StringEquals: { "aws:SourceAccount": args.accountId },
+      ArnEquals: { "aws:SourceArn": args.clusterArn },
     },
   });
 }

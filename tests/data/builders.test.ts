@@ -2,13 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isPerformanceInsightsRetention } from "../../src/config/sections/data";
 import { alarmDefinitions } from "../../src/data/alarms";
 import { postgresParameters } from "../../src/data/database";
-import {
-  adminPolicy,
-  apiPolicy,
-  clusterWorkerPolicy,
-  podIdentityTrust,
-  workerFunctionPolicy,
-} from "../../src/data/iam";
+import { adminPolicy, apiPolicy, clusterWorkerPolicy, workerFunctionPolicy } from "../../src/data/iam";
 import { DATA_KEY_VIA_SERVICES, dataKeyPolicy } from "../../src/data/key-policy";
 import { dataNames } from "../../src/data/names";
 import {
@@ -18,6 +12,7 @@ import {
   redriveAllowPolicy,
   redrivePolicy,
 } from "../../src/data/pipeline";
+import { podIdentityTrustFor } from "../../src/kubernetes/iam";
 import { asList, type PolicyDocument } from "../../src/policies/document";
 
 const ACCOUNT = "751029384756";
@@ -82,7 +77,7 @@ describe("workload policies", () => {
 
   it("pod identity trust is limited to one cluster in the account", () => {
     const clusterArn = `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/platform-prod-eks`;
-    const [s] = podIdentityTrust({ accountId: ACCOUNT, clusterArn }).Statement;
+    const [s] = podIdentityTrustFor({ accountId: ACCOUNT, clusterArn }).Statement;
     expect(s?.Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
     expect(s?.Condition?.ArnEquals?.["aws:SourceArn"]).toBe(clusterArn);
     expect(s?.Condition?.StringEquals?.["aws:SourceAccount"]).toBe(ACCOUNT);

@@ -1,12 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  adminPolicy,
-  apiPolicy,
-  clusterWorkerPolicy,
-  podIdentityTrust,
-  type WorkloadResources,
-} from "../../data/iam";
+import { adminPolicy, apiPolicy, clusterWorkerPolicy, type WorkloadResources } from "../../data/iam";
+import { podIdentityTrustFor } from "../../kubernetes/iam";
 import { type NameContext, nameTag, physicalName } from "../../naming";
 import { type PolicyDocument, toJson } from "../../policies/document";
 
@@ -49,7 +44,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     super("platform:data:WorkloadIdentities", name, {}, opts);
     const { naming } = args;
     const parent = { parent: this };
-    const trust = toJson(podIdentityTrust({ accountId: args.accountId, clusterArn: args.clusterArn }));
+    const trust = toJson(podIdentityTrustFor({ accountId: args.accountId, clusterArn: args.clusterArn }));
     const arns = {} as Record<Workload, pulumi.Output<string>>;
     for (const workload of ["api", "admin", "worker"] as const) {
       // The Lambda worker has its own role; the in-cluster worker's is `payments-worker-eks`.
