@@ -5,6 +5,7 @@ import {
   assumedOnlyBy,
   ciRolePermissions,
   DEPLOY_ROLE_NAME,
+  type Operators,
   PREVIEW_ROLE_NAME,
   roleArn,
 } from "../identity/roles";
@@ -29,6 +30,8 @@ export interface CiRolesArgs {
   /** `owner/name` of this repository. */
   readonly repository: string;
   readonly targets: Readonly<Record<StackName, CiTarget>>;
+  /** Platform engineers who may also assume the deploy and preview roles (local previews, break-glass). */
+  readonly operators?: Operators;
 }
 
 const KINDS: readonly CiRoleKind[] = ["deploy", "preview"];
@@ -36,13 +39,14 @@ const TARGET_ROLE: Record<CiRoleKind, { name: string; policy: string; descriptio
   deploy: {
     name: DEPLOY_ROLE_NAME,
     policy: "arn:aws:iam::aws:policy/AdministratorAccess",
-    description: "Pulumi deployments of this account's stack; assumable only by its CI deploy role.",
+    description:
+      "Pulumi deployments of this account's stack; assumable by its CI deploy role and the platform admins.",
   },
   preview: {
     name: PREVIEW_ROLE_NAME,
     policy: "arn:aws:iam::aws:policy/ReadOnlyAccess",
     description:
-      "Read-only previews of this account's stack for pull requests; assumable only by its CI preview role.",
+      "Read-only previews of this account's stack; assumable by its CI preview role and the platform admins.",
   },
 };
 
@@ -52,7 +56,9 @@ const TARGET_ROLE: Record<CiRoleKind, { name: string; policy: string; descriptio
  * assumable only by this repository's workflows in the right context (`main` for dev and
  * preprod, the protected `prod`/`management` deployment environments for those stacks,
  * `pull_request` for previews); and in each account the `platform-deploy` / `platform-preview`
- * role, trusting only its one CI role. The stack's AWS provider assumes `platform-deploy`.
+ * role, trusting its one CI role and the platform engineers' Identity Center admin role in the
+ * management account (so they can preview and apply from a laptop). The stack's AWS provider
+ * assumes `platform-deploy`.
  */
 export class CiRoles extends pulumi.ComponentResource {
   readonly oidcProviderArn: pulumi.Output<string>;
@@ -103,7 +109,7 @@ export class CiRoles extends pulumi.ComponentResource {
             name: spec.name,
             description: spec.description,
             maxSessionDuration: 3600,
-            assumeRolePolicy: ciRole.arn.apply((arn) => toJson(assumedOnlyBy([arn]))),
+            assumeRolePolicy: ciRole.arn.apply((arn) => toJson(assumedOnlyBy([arn], args.operators))),
             tags: { ...nameTag(args.naming, kind, stack) },
           },
           { ...parent, provider: target.provider },

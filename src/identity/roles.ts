@@ -1,5 +1,5 @@
 import type { StackName } from "../config/stacks";
-import { type PolicyDocument, policy } from "../policies/document";
+import { type PolicyDocument, type PolicyStatement, policy } from "../policies/document";
 
 /**
  * The roles the management stack creates in every account, and their permission documents.
@@ -7,8 +7,10 @@ import { type PolicyDocument, policy } from "../policies/document";
  * Trust chain for CI (one GitHub OIDC provider, in the management account):
  *   GitHub Actions job ─(OIDC, `sub` narrowed by branch or environment)→
  *   `platform-ci-<kind>-<stack>` in the management account ─(sts:AssumeRole)→
- *   `platform-deploy` (or `platform-preview`) in the stack's account, which trusts only that one
- *   CI role. The stack's AWS provider performs the second hop (`platform:deployRoleArn`).
+ *   `platform-deploy` (or `platform-preview`) in the stack's account, which trusts that one CI role
+ *   and the platform engineers' Identity Center admin role in the management account (previews
+ *   and applies from a laptop). The stack's AWS provider performs the second hop
+ *   (`platform:deployRoleArn`).
  */
 
 /** The role each stack's AWS provider assumes (each stack file's `platform:deployRoleArn`). */
@@ -24,19 +26,42 @@ export function roleArn(accountId: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role/${roleName}`;
 }
 
-/** Trust of an account's deploy or preview role: exactly one principal (a CI role in the management account). */
-export function assumedOnlyBy(principalArns: readonly string[]): PolicyDocument {
+/**
+ * Platform engineers who may run `pulumi preview` / `pulumi up` themselves: principals of the
+ * management account matching an ArnLike pattern (the Identity Center admin permission set's roles).
+ */
+export interface Operators {
+  readonly accountId: string;
+  readonly principalArnPattern: string;
+}
+
+/**
+ * Trust of an account's deploy or preview role: the named roles (its CI role in the management
+ * account) and, when given, the platform engineers' admin role in the management account.
+ */
+export function assumedOnlyBy(principalArns: readonly string[], operators?: Operators): PolicyDocument {
   if (principalArns.length === 0) throw new Error("assumedOnlyBy: at least one principal");
   for (const arn of principalArns) {
     if (!/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn) || arn.includes("*")) {
       throw new Error(`assumedOnlyBy: "${arn}" is not a specific IAM role ARN`);
     }
   }
-  return policy({
+  const named: PolicyStatement = {
     Sid: "AssumeFromNamedRoles",
     Effect: "Allow",
     Principal: { AWS: principalArns.length === 1 ? principalArns[0]! : [...principalArns] },
     Action: ["sts:AssumeRole", "sts:TagSession"],
+  };
+  if (!operators) return policy(named);
+  if (!operators.principalArnPattern.startsWith(`arn:aws:iam::${operators.accountId}:role/`)) {
+    throw new Error(`assumedOnlyBy: operators must be roles of account ${operators.accountId}`);
+  }
+  return policy(named, {
+    Sid: "AssumeFromPlatformEngineers",
+    Effect: "Allow",
+    Principal: { AWS: `arn:aws:iam::${operators.accountId}:root` },
+    Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+    Condition: { ArnLike: { "aws:PrincipalArn": operators.principalArnPattern } },
   });
 }
 

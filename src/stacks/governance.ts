@@ -63,7 +63,11 @@ export function governanceStack(cfg: ManagementConfig, provider: aws.Provider) {
     }),
   ) as Record<StackName, CiTarget>;
 
-  const ci = new CiRoles("ci", { naming, repository: cfg.ci.repository, targets }, opts);
+  const operators = {
+    accountId: cfg.accountId,
+    principalArnPattern: identityCenterRoleArnPattern(cfg.identityCenter.adminPermissionSet, cfg.accountId),
+  };
+  const ci = new CiRoles("ci", { naming, repository: cfg.ci.repository, targets, operators }, opts);
 
   // Guardrails. SCP documents are static; the RCP names the organization id.
   const admin = identityCenterRoleArnPattern(cfg.identityCenter.adminPermissionSet);

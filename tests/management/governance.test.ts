@@ -186,13 +186,24 @@ describe("CI deploy roles", () => {
     expect(subOf("ci-preview-prod")).toBe("repo:payments-co/platform:pull_request");
   });
 
-  it("lets each account's platform-deploy role be assumed by its own CI deploy role only", () => {
+  it("lets each account's platform-deploy role be assumed by its own CI deploy role and the platform admins only", () => {
     const ci = plan.outputs.ciRoleArns as Record<string, string>;
+    const admins = {
+      Principal: { AWS: `arn:aws:iam::${MGMT}:root` },
+      Condition: {
+        ArnLike: {
+          "aws:PrincipalArn": `arn:aws:iam::${MGMT}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_PlatformAdmin_*`,
+        },
+      },
+    };
     for (const stack of ["management", "dev", "preprod", "prod"]) {
-      const trust = doc(named(plan, "aws:iam/role:Role", `deploy-${stack}`).inputs.assumeRolePolicy);
-      expect(trust.Statement.map((s) => s.Principal)).toEqual([{ AWS: ci[`deploy-${stack}`] }]);
-      const preview = doc(named(plan, "aws:iam/role:Role", `preview-${stack}`).inputs.assumeRolePolicy);
-      expect(preview.Statement.map((s) => s.Principal)).toEqual([{ AWS: ci[`preview-${stack}`] }]);
+      for (const kind of ["deploy", "preview"]) {
+        const trust = doc(named(plan, "aws:iam/role:Role", `${kind}-${stack}`).inputs.assumeRolePolicy);
+        expect(trust.Statement).toEqual([
+          expect.objectContaining({ Principal: { AWS: ci[`${kind}-${stack}`] } }),
+          expect.objectContaining(admins),
+        ]);
+      }
     }
     const perms = doc(named(plan, "aws:iam/rolePolicy:RolePolicy", "ci-deploy-prod-assume").inputs.policy);
     expect(perms.Statement.map((s) => s.Resource)).toEqual([
