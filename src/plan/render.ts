@@ -98,7 +98,9 @@ export function toPlanJson(plan: PlanResult): PlanJson {
   let total = 0;
   let protectedCount = 0;
   for (const r of plan.resources) {
-    if (!r.custom) continue; // component resources are the grouping, not planned cloud objects
+    // Our own component resources are the grouping, not cloud objects; a package's remote
+    // component (eks:index:Cluster) is planned infrastructure and is listed.
+    if (!r.custom && (r.type.startsWith("platform:") || r.type === "pulumi:pulumi:Stack")) continue;
     const component = r.components.length > 0 ? r.components.join("/") : "(stack)";
     let g = groups.get(component);
     if (!g) {
