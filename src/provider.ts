@@ -9,14 +9,27 @@ import type { PlatformConfig } from "./config";
  * resource gets them.
  */
 export function awsProvider(cfg: PlatformConfig): aws.Provider {
-  return new aws.Provider("aws", {
-    region: cfg.region as aws.Region,
+  return new aws.Provider("aws", stackProviderArgs(cfg, cfg.region));
+}
+
+/**
+ * The stack's provider in another region: the same account guard, deploy role and default tags
+ * as `awsProvider`. For what AWS only offers in one region, e.g. CloudFront's certificates and
+ * WAF web ACLs in us-east-1.
+ */
+export function regionalProvider(cfg: PlatformConfig, name: string, region: string): aws.Provider {
+  return new aws.Provider(name, stackProviderArgs(cfg, region));
+}
+
+function stackProviderArgs(cfg: PlatformConfig, region: string): aws.ProviderArgs {
+  return {
+    region: region as aws.Region,
     allowedAccountIds: [cfg.accountId],
     defaultTags: { tags: { ...cfg.tags } },
     ...(cfg.deployRoleArn
       ? { assumeRoles: [{ roleArn: cfg.deployRoleArn, sessionName: `pulumi-${cfg.project}-${cfg.stack}` }] }
       : {}),
-  });
+  };
 }
 
 /**

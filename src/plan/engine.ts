@@ -136,6 +136,7 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
     accountId: String(raw[`${PROJECT}:accountId`] ?? "000000000000"),
     region: String(raw["aws:region"] ?? "eu-west-2"),
     stackOutputs: stackOutputs ?? {},
+    providerRegions: new Map(),
   };
 
   const registered: { args: MockResourceArgs }[] = [];

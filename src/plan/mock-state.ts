@@ -10,6 +10,8 @@ export interface MockContext {
   readonly region: string;
   /** Stack outputs served to `StackReference`s, by stack name. */
   readonly stackOutputs: Readonly<Record<string, Record<string, unknown>>>;
+  /** Region of each AWS provider registered so far, by logical name (filled in as they register). */
+  readonly providerRegions?: Map<string, string>;
 }
 
 type Inputs = Record<string, unknown>;
@@ -37,6 +39,10 @@ function parseType(type: string): { service: string; kind: string } {
 const physical = (name: string, inputs: Inputs) =>
   typeof inputs.name === "string" ? inputs.name : `${name}-${hex(name, 7)}`;
 
+/** A deterministic UUID-shaped id. */
+const uuid = (seed: string) =>
+  `${hex(seed, 8)}-${hex(`${seed}1`, 4)}-${hex(`${seed}2`, 4)}-${hex(`${seed}3`, 4)}-${hex(`${seed}4`, 12)}`;
+
 /** Attribute overrides for types whose computed outputs other resources read. */
 const STATE: Record<string, StateFn> = {
   "aws:ec2/eip:Eip": (name) => ({
@@ -56,7 +62,7 @@ const STATE: Record<string, StateFn> = {
     arn: `arn:aws:iam::${ctx.accountId}:policy/${physical(name, inputs)}`,
   }),
   "aws:kms/key:Key": (name, _inputs, ctx) => {
-    const keyId = `${hex(name, 8)}-${hex(`${name}1`, 4)}-${hex(`${name}2`, 4)}-${hex(`${name}3`, 4)}-${hex(`${name}4`, 12)}`;
+    const keyId = uuid(name);
     return { keyId, arn: `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/${keyId}` };
   },
   "aws:kms/alias:Alias": (_name, inputs, ctx) => ({
@@ -162,6 +168,43 @@ const STATE: Record<string, StateFn> = {
   "aws:ram/resourceShare:ResourceShare": (name, _inputs, ctx) => ({
     arn: `arn:aws:ram:${ctx.region}:${ctx.accountId}:resource-share/${hex(name, 8)}-${hex(`${name}r`, 4)}`,
   }),
+  "aws:acm/certificate:Certificate": (name, inputs, ctx) => {
+    const names = [inputs.domainName, ...((inputs.subjectAlternativeNames as unknown[] | undefined) ?? [])];
+    return {
+      arn: `arn:aws:acm:${ctx.region}:${ctx.accountId}:certificate/${uuid(name)}`,
+      domainValidationOptions: names.map((d) => ({
+        domainName: String(d),
+        resourceRecordName: `_${hex(`${name}${String(d)}`, 32)}.${String(d)}.`,
+        resourceRecordType: "CNAME",
+        resourceRecordValue: `_${hex(`${String(d)}${name}`, 32)}.mhbtsbpdnt.acm-validations.aws.`,
+      })),
+    };
+  },
+  "aws:route53/record:Record": (_name, inputs) => ({ fqdn: String(inputs.name).replace(/\.$/, "") }),
+  "aws:wafv2/webAcl:WebAcl": (name, inputs, ctx) => {
+    const scope = inputs.scope === "CLOUDFRONT" ? "global" : "regional";
+    return {
+      id: uuid(name),
+      arn: `arn:aws:wafv2:${ctx.region}:${ctx.accountId}:${scope}/webacl/${physical(name, inputs)}/${uuid(name)}`,
+    };
+  },
+  "aws:cloudfront/distribution:Distribution": (name, _inputs, ctx) => {
+    const id = `E${hex(name, 13).toUpperCase()}`;
+    return {
+      id,
+      arn: `arn:aws:cloudfront::${ctx.accountId}:distribution/${id}`,
+      domainName: `d${hex(`${name}d`, 13)}.cloudfront.net`,
+      // Route 53's fixed zone for every CloudFront alias target.
+      hostedZoneId: "Z2FDTNDATAQYW2",
+    };
+  },
+  "aws:cloudfront/originAccessControl:OriginAccessControl": (name) => ({
+    id: `E${hex(name, 13).toUpperCase()}`,
+  }),
+  "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": (name) => ({ id: uuid(name) }),
+  "random:index/randomPassword:RandomPassword": (name, inputs) => ({
+    result: hex(name, Number(inputs.length ?? 16)),
+  }),
   "eks:index:Cluster": (name, _inputs, ctx) => {
     const id = hex(name, 32).toUpperCase();
     return {
@@ -181,13 +224,23 @@ const STATE: Record<string, StateFn> = {
 };
 
 /** The mock's answer for one resource registration. */
-export function mockResource(args: MockResourceArgs, ctx: MockContext): { id: string; state: Inputs } {
+export function mockResource(args: MockResourceArgs, stackCtx: MockContext): { id: string; state: Inputs } {
   const inputs = (args.inputs ?? {}) as Inputs;
   if (args.type === "pulumi:pulumi:StackReference") {
     const ref = String(inputs.name ?? args.name);
     const stack = ref.split("/").pop() ?? ref;
-    return { id: ref, state: { name: ref, outputs: ctx.stackOutputs[stack] ?? {}, secretOutputNames: [] } };
+    return {
+      id: ref,
+      state: { name: ref, outputs: stackCtx.stackOutputs[stack] ?? {}, secretOutputNames: [] },
+    };
   }
+  if (args.type === "pulumi:providers:aws" && typeof inputs.region === "string") {
+    stackCtx.providerRegions?.set(args.name, inputs.region);
+  }
+  // Resources report the region of the provider that manages them (e.g. us-east-1 for CloudFront's).
+  const providerName = args.provider?.split("::")[3];
+  const region = (providerName && stackCtx.providerRegions?.get(providerName)) || stackCtx.region;
+  const ctx: MockContext = { ...stackCtx, region };
   const { service, kind } = parseType(args.type);
   const generic: Inputs = {
     arn: `arn:aws:${service}:${ctx.region}:${ctx.accountId}:${kind.toLowerCase()}/${physical(args.name, inputs)}`,
