@@ -2,6 +2,7 @@ import { overlaps } from "./cidr";
 import type { EnvironmentSettings, ManagementSettings } from "./schema";
 import { CLUSTER_RULES } from "./sections/cluster";
 import { DATA_RULES } from "./sections/data";
+import { EDGE_RULES } from "./sections/edge";
 import { MANAGEMENT_RULES } from "./sections/management";
 import { type StackInfo, type StackName, stackFileName } from "./stacks";
 
@@ -26,6 +27,7 @@ export type Rule = (settings: ManagementSettings | EnvironmentSettings, ctx: Rul
 export const RULES: Rule[] = [
   ...MANAGEMENT_RULES,
   ...DATA_RULES,
+  ...EDGE_RULES,
   ...CLUSTER_RULES,
   function productionGradeNetwork(s, { stack, info }) {
     const out: RuleIssue[] = [];

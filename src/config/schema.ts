@@ -2,6 +2,7 @@ import { z } from "zod";
 import { accountId, ipv4Block, logRetentionDays, nonEmpty, roleArn } from "./primitives";
 import { clusterSchema, karpenterSchema } from "./sections/cluster";
 import { dataShape } from "./sections/data";
+import { edgeShape } from "./sections/edge";
 import { managementShape } from "./sections/management";
 
 /**
@@ -98,7 +99,7 @@ export const coreShape = {
 };
 
 export const managementSchema = z.object({ ...coreShape, ...managementShape }).strict();
-export const environmentSchema = z.object({ ...coreShape, ...dataShape }).strict();
+export const environmentSchema = z.object({ ...coreShape, ...dataShape, ...edgeShape }).strict();
 
 export type NetworkConfig = z.infer<typeof networkSchema>;
 export type ManagementSettings = z.infer<typeof managementSchema>;

@@ -72,6 +72,9 @@ export function dataKeyPolicy(args: DataKeyPolicyArgs): PolicyDocument {
       Resource: "*",
       Condition: { StringEquals: { "aws:SourceAccount": accountId } },
     },
+    // Account-wide rather than the edge's distribution: the key policy is inline on the key, and
+    // the distribution depends on the bucket, which depends on the key. The assets bucket policy
+    // is what admits the one distribution.
     {
       Sid: "CloudFrontReadsAssets",
       Effect: "Allow",

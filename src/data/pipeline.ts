@@ -109,9 +109,30 @@ export function archiveBucketPolicy(args: { bucketArn: string; keyArn: string })
   );
 }
 
-/** Static-assets bucket policy: TLS only. CloudFront's origin access control statement is added with the distribution. */
-export function assetsBucketPolicy(bucketArn: string): PolicyDocument {
-  return policy(denyInsecureTransport("s3:*", [bucketArn, `${bucketArn}/*`]));
+const DISTRIBUTION_ARN = /^arn:aws:cloudfront::\d{12}:distribution\/[A-Z0-9]+$/;
+
+/**
+ * Static-assets bucket policy: objects are read only by the environment's CloudFront
+ * distribution, through its origin access control (SigV4-signed requests from the CloudFront
+ * service on behalf of exactly that distribution), and nothing reaches the bucket over plain
+ * HTTP. Nothing else is allowed: the account's own principals still go through IAM.
+ */
+export function assetsBucketPolicy(args: { bucketArn: string; distributionArn: string }): PolicyDocument {
+  const { bucketArn, distributionArn } = args;
+  if (!DISTRIBUTION_ARN.test(distributionArn)) {
+    throw new Error(`"${distributionArn}" is not the ARN of one CloudFront distribution`);
+  }
+  return policy(
+    {
+      Sid: "CloudFrontDistributionReadsAssets",
+      Effect: "Allow",
+      Principal: { Service: "cloudfront.amazonaws.com" },
+      Action: "s3:GetObject",
+      Resource: `${bucketArn}/*`,
+      Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+    },
+    denyInsecureTransport("s3:*", [bucketArn, `${bucketArn}/*`]),
+  );
 }
 
 export interface ArchiveLifecycle {

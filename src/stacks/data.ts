@@ -29,10 +29,24 @@ export interface DataServicesArgs {
   readonly cluster?: pulumi.Resource;
 }
 
+/** What the edge needs from the data services (not stack outputs). */
+export interface DataForEdge {
+  /** The static-assets bucket; the edge attaches its policy (it names the distribution). */
+  readonly assetsBucket: {
+    readonly id: pulumi.Output<string>;
+    readonly arn: pulumi.Output<string>;
+    readonly regionalDomainName: pulumi.Output<string>;
+    /** The component that held the bucket's policy before the edge did. */
+    readonly policyPreviouslyIn: pulumi.Resource;
+  };
+  readonly keyArn: pulumi.Output<string>;
+}
+
 /**
  * The data services and the payments pipeline of an environment:
  * API → DynamoDB (`processing`) + raw payload to S3 → SQS → worker → DynamoDB (`complete`) → RDS
- * → OpenSearch, failures retried then parked in the DLQ, SES for receipts and alerts.
+ * → OpenSearch, failures retried then parked in the DLQ, SES for receipts and alerts. Returns the
+ * stack outputs and what the edge needs.
  */
 export function dataServices(
   cfg: EnvironmentConfig,
@@ -299,7 +313,17 @@ export function dataServices(
     opts,
   );
 
-  return {
+  const forEdge: DataForEdge = {
+    assetsBucket: {
+      id: store.assetsBucketId,
+      arn: store.assetsBucketArn,
+      regionalDomainName: store.assetsBucketRegionalDomainName,
+      policyPreviouslyIn: store,
+    },
+    keyArn: key.arn,
+  };
+
+  const outputs = {
     dataKeyArn: key.arn,
     alertsTopicArn: alerts.arn,
     paymentsTableName: store.tableName,
@@ -327,4 +351,5 @@ export function dataServices(
     emailIdentityArn: mail.identityArn,
     emailConfigurationSet: mail.configurationSetName,
   };
+  return { outputs, forEdge };
 }

@@ -2,11 +2,12 @@ import type * as aws from "@pulumi/aws";
 import type { EnvironmentConfig } from "../config";
 import { clusterStack } from "./cluster";
 import { dataServices } from "./data";
+import { edgeStack } from "./edge";
 import { managementReference } from "./management-ref";
 import { stackNetwork } from "./network";
 import { transitSpokeStack } from "./transit";
 
-/** An application environment (dev, preprod, prod): network, cluster, data services, pipeline. */
+/** An application environment (dev, preprod, prod): network, cluster, data services, pipeline, edge. */
 export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider) {
   const opts = { provider };
 
@@ -27,12 +28,16 @@ export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider)
     opts,
   );
 
+  // ── edge (CloudFront, WAF and certificate in us-east-1, DNS) ──
+  const edge = edgeStack(cfg, data.forEdge, provider);
+
   return {
     accountId: cfg.accountId,
     region: cfg.region,
     ...network.outputs(),
     ...transit,
     ...cluster.outputs,
-    ...data,
+    ...data.outputs,
+    ...edge,
   };
 }

@@ -362,6 +362,29 @@ describe("TLS and encryption with the environment key (prod)", () => {
     }
   });
 
+  it("the assets bucket is private; its policy, attached by the edge once the distribution exists, admits that distribution only", async () => {
+    const plan = await planStack("prod");
+    expect(
+      named(plan, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "assets-public-access").inputs,
+    ).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    const assetsPolicy = named(plan, "aws:s3/bucketPolicy:BucketPolicy", "assets-policy");
+    expect(assetsPolicy.componentType).toBe("platform:edge:Edge");
+    expect(assetsPolicy.inputs.bucket).toBe(out(plan, "assetsBucketName"));
+    const allows = policyOf(assetsPolicy).Statement.filter((s) => s.Effect === "Allow");
+    expect(allows.map((s) => [s.Principal, s.Action, s.Condition])).toEqual([
+      [
+        { Service: "cloudfront.amazonaws.com" },
+        "s3:GetObject",
+        { StringEquals: { "AWS:SourceArn": out(plan, "edgeDistributionArn") } },
+      ],
+    ]);
+  });
+
   it("RDS and OpenSearch admit only the cluster and the worker, and sit in the data subnets", async () => {
     const plan = await planStack("prod");
     for (const [prefix, port] of [

@@ -4,7 +4,6 @@ import {
   type ArchiveLifecycle,
   archiveBucketPolicy,
   archiveLifecycleRules,
-  assetsBucketPolicy,
   PAYMENT_ID_ATTRIBUTE,
 } from "../../data/pipeline";
 import { type NameContext, nameTag } from "../../naming";
@@ -26,7 +25,8 @@ export interface PaymentsStoreArgs {
 /**
  * Where payments live: the DynamoDB payments table (keyed by the payment UUID, the idempotency
  * key), the raw-payload archive bucket and the private static-assets bucket CloudFront serves.
- * Every store is encrypted with the environment's data key.
+ * Every store is encrypted with the environment's data key. The assets bucket's policy names
+ * the CloudFront distribution, so the edge (`src/components/edge.ts`) attaches it.
  */
 export class PaymentsStore extends pulumi.ComponentResource {
   readonly tableArn: pulumi.Output<string>;
@@ -35,6 +35,11 @@ export class PaymentsStore extends pulumi.ComponentResource {
   readonly archiveBucketArn: pulumi.Output<string>;
   readonly assetsBucketArn: pulumi.Output<string>;
   readonly assetsBucketName: pulumi.Output<string>;
+  /**
+   * The assets bucket's name, read from its public access block: a bucket policy attached
+   * through it is applied only once the block is in place.
+   */
+  readonly assetsBucketId: pulumi.Output<string>;
   readonly assetsBucketRegionalDomainName: pulumi.Output<string>;
 
   constructor(name: string, args: PaymentsStoreArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -61,7 +66,7 @@ export class PaymentsStore extends pulumi.ComponentResource {
 
     this.archiveBucket = this.bucket("archive", args.archiveBucketName, args, (arn, keyArn) =>
       archiveBucketPolicy({ bucketArn: arn, keyArn }),
-    );
+    ).bucket;
     new aws.s3.BucketLifecycleConfiguration(
       "archive-lifecycle",
       { bucket: this.archiveBucket.id, rules: archiveLifecycleRules(args.archiveLifecycle) },
@@ -69,8 +74,9 @@ export class PaymentsStore extends pulumi.ComponentResource {
     );
     this.archiveBucketArn = this.archiveBucket.arn;
 
-    const assets = this.bucket("assets", args.assetsBucketName, args, (arn) => assetsBucketPolicy(arn));
+    const { bucket: assets, publicAccessBlock } = this.bucket("assets", args.assetsBucketName, args);
     this.assetsBucketArn = assets.arn;
+    this.assetsBucketId = publicAccessBlock.bucket;
     this.assetsBucketName = assets.bucket;
     this.assetsBucketRegionalDomainName = assets.bucketRegionalDomainName;
 
@@ -81,13 +87,13 @@ export class PaymentsStore extends pulumi.ComponentResource {
     });
   }
 
-  /** A private, versioned bucket encrypted with the data key (bucket keys on), owner-enforced, with its policy. */
+  /** A private, versioned bucket encrypted with the data key (bucket keys on), owner-enforced, with its policy when given. */
   private bucket(
     id: string,
     bucketName: string,
     args: PaymentsStoreArgs,
-    policyOf: (bucketArn: string, keyArn: string) => PolicyDocument,
-  ): aws.s3.Bucket {
+    policyOf?: (bucketArn: string, keyArn: string) => PolicyDocument,
+  ): { bucket: aws.s3.Bucket; publicAccessBlock: aws.s3.BucketPublicAccessBlock } {
     const parent = { parent: this };
     const bucket = new aws.s3.Bucket(
       `${id}-bucket`,
@@ -128,14 +134,16 @@ export class PaymentsStore extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.s3.BucketPolicy(
-      `${id}-policy`,
-      {
-        bucket: bucket.id,
-        policy: pulumi.all([bucket.arn, args.keyArn]).apply(([arn, key]) => toJson(policyOf(arn, key))),
-      },
-      { parent: this, dependsOn: [pab] },
-    );
-    return bucket;
+    if (policyOf) {
+      new aws.s3.BucketPolicy(
+        `${id}-policy`,
+        {
+          bucket: bucket.id,
+          policy: pulumi.all([bucket.arn, args.keyArn]).apply(([arn, key]) => toJson(policyOf(arn, key))),
+        },
+        { parent: this, dependsOn: [pab] },
+      );
+    }
+    return { bucket, publicAccessBlock: pab };
   }
 }

@@ -1,0 +1,146 @@
+import { boundedName, type NameContext, physicalName } from "../naming";
+
+/**
+ * The CloudFront distribution of an environment as plain data: origins, cache behaviours,
+ * security headers, names. The component (`src/components/edge.ts`) adds what only exists
+ * once resources do (the certificate, the OAC, the origin-verify secret).
+ */
+
+/** AWS managed CloudFront policies, by the names the console shows. Their ids are fixed by AWS. */
+export const MANAGED_POLICY_IDS = {
+  /** Cache policy: no caching; every request goes to the origin (dynamic content). */
+  cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+  /** Cache policy: long TTLs, no cookies or query strings in the cache key, gzip and brotli (static assets). */
+  cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+  /** Origin request policy: every viewer header, cookie and query string except `Host`. */
+  allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+} as const;
+
+/** Origin ids inside the distribution. */
+export const ORIGIN_IDS = { app: "app-alb", assets: "assets-s3" } as const;
+export type OriginId = (typeof ORIGIN_IDS)[keyof typeof ORIGIN_IDS];
+
+/** The header CloudFront adds to every request to the ALB; the ingress can require its value. */
+export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
+
+/** Length of the generated origin-verify value (letters and digits). */
+export const ORIGIN_VERIFY_LENGTH = 48;
+
+export const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
+export const READ_METHODS = ["GET", "HEAD"];
+
+/** Viewer TLS: the strictest CloudFront policy that modern clients all meet. */
+export const VIEWER_MINIMUM_PROTOCOL = "TLSv1.2_2021";
+
+export interface CacheBehaviour {
+  readonly targetOriginId: OriginId;
+  readonly viewerProtocolPolicy: "redirect-to-https";
+  readonly allowedMethods: string[];
+  readonly cachedMethods: string[];
+  readonly cachePolicyId: string;
+  readonly originRequestPolicyId?: string;
+  readonly compress: true;
+}
+
+export interface CacheBehaviours {
+  /** Everything not matched below: the application behind the public ALB, never cached. */
+  readonly defaultBehaviour: CacheBehaviour;
+  /** Path-matched behaviours, in precedence order. */
+  readonly ordered: (CacheBehaviour & { readonly pathPattern: string })[];
+}
+
+/**
+ * Requests under `staticPathPattern` are served from the assets bucket and cached; every other
+ * request goes to the application uncached, with every viewer header except `Host` (CloudFront
+ * sends the origin hostname as `Host`, which the ALB's certificate and Ingress rules must match).
+ */
+export function cacheBehaviours(staticPathPattern: string): CacheBehaviours {
+  return {
+    defaultBehaviour: {
+      targetOriginId: ORIGIN_IDS.app,
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: [...ALL_METHODS],
+      cachedMethods: [...READ_METHODS],
+      cachePolicyId: MANAGED_POLICY_IDS.cachingDisabled,
+      originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
+      compress: true,
+    },
+    ordered: [
+      {
+        pathPattern: staticPathPattern,
+        targetOriginId: ORIGIN_IDS.assets,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: [...READ_METHODS],
+        cachedMethods: [...READ_METHODS],
+        cachePolicyId: MANAGED_POLICY_IDS.cachingOptimized,
+        compress: true,
+      },
+    ],
+  };
+}
+
+/** The ALB origin: HTTPS only, TLS 1.2, to a hostname that resolves to the public ALB. */
+export function appOriginConfig() {
+  return {
+    httpPort: 80,
+    httpsPort: 443,
+    originProtocolPolicy: "https-only",
+    originSslProtocols: ["TLSv1.2"],
+    originReadTimeout: 30,
+    originKeepaliveTimeout: 5,
+  };
+}
+
+/** One year, as HSTS preload lists require. */
+export const HSTS_MAX_AGE_SECONDS = 31_536_000;
+
+/** Security headers on every response (overriding what the origin sends). */
+export function securityHeaders() {
+  return {
+    strictTransportSecurity: {
+      accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS,
+      includeSubdomains: true,
+      preload: true,
+      override: true,
+    },
+    contentTypeOptions: { override: true },
+    frameOptions: { frameOption: "DENY", override: true },
+    referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+    xssProtection: { protection: true, modeBlock: true, override: true },
+  };
+}
+
+export type GeoRestrictionConfig = { readonly type: "allow" | "deny"; readonly countries: readonly string[] };
+
+/** CloudFront's geo restriction from the config's allow/deny list (none when unset). */
+export function geoRestriction(geo: GeoRestrictionConfig | undefined): {
+  restrictionType: "none" | "whitelist" | "blacklist";
+  locations: string[];
+} {
+  if (!geo) return { restrictionType: "none", locations: [] };
+  return {
+    restrictionType: geo.type === "allow" ? "whitelist" : "blacklist",
+    locations: [...geo.countries].sort(),
+  };
+}
+
+export interface EdgeNames {
+  /** The distribution's comment (CloudFront distributions have no name). */
+  readonly distributionComment: string;
+  readonly originAccessControl: string;
+  readonly responseHeadersPolicy: string;
+  readonly webAcl: string;
+  /** `<env>/payments/edge-origin-verify`: under the environment's path, so External Secrets can read it. */
+  readonly originVerifySecret: string;
+}
+
+export function edgeNames(naming: NameContext): EdgeNames {
+  return {
+    distributionComment: physicalName(naming, "edge"),
+    // OAC names: at most 64 characters.
+    originAccessControl: boundedName(naming, 64, "static-assets"),
+    responseHeadersPolicy: boundedName(naming, 128, "security-headers"),
+    webAcl: boundedName(naming, 128, "edge"),
+    originVerifySecret: `${naming.stack}/payments/edge-origin-verify`,
+  };
+}
