@@ -29,6 +29,8 @@ export interface EdgeArgs {
   readonly hostedZoneId: string;
   /** The distribution's aliases; the first is the certificate's subject, the others its SANs. */
   readonly hostnames: readonly string[];
+  /** Names only the internal ALB serves (admin-web over the VPN): in the ALB certificate, never aliases. */
+  readonly internalHostnames: readonly string[];
   /** Resolves to the public ALB (created by the load balancer controller from the chart's Ingress). */
   readonly originHostname: string;
   readonly staticPathPattern: string;
@@ -66,6 +68,8 @@ export class Edge extends pulumi.ComponentResource {
   readonly domainName: pulumi.Output<string>;
   readonly webAclArn: pulumi.Output<string>;
   readonly originVerifySecretArn: pulumi.Output<string>;
+  /** The regional certificate the public and internal ALBs present (validated). */
+  readonly albCertificateArn: pulumi.Output<string>;
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:edge:Edge", name, {}, opts);
@@ -76,7 +80,12 @@ export class Edge extends pulumi.ComponentResource {
     const [subject, ...alternatives] = args.hostnames;
     if (subject === undefined) throw new Error("the edge needs at least one hostname");
 
-    // ── certificate (us-east-1), validated through the environment's hosted zone ──
+    // ── certificates, DNS-validated in the environment's hosted zone ──
+    // CloudFront's (us-east-1) covers the public names. The ALBs' (the stack's region) covers the
+    // public and internal names: CloudFront forwards the viewer's Host, so the public ALB presents
+    // the certificate for that name, which the load balancer controller discovers in ACM from the
+    // Ingress hosts. ACM asks for the same validation record for a name in every certificate of an
+    // account, so one set of records validates both.
     const certificate = new aws.acm.Certificate(
       "edge-certificate",
       {
@@ -87,30 +96,50 @@ export class Edge extends pulumi.ComponentResource {
       },
       global,
     );
+    const albNames = [...args.hostnames, ...args.internalHostnames];
+    const albCertificate = new aws.acm.Certificate(
+      "alb-certificate",
+      {
+        domainName: subject,
+        subjectAlternativeNames: albNames.slice(1),
+        validationMethod: "DNS",
+        tags: nameTag(naming, "alb"),
+      },
+      parent,
+    );
     // Logical names carry the hostname, so reordering the list moves nothing.
-    const validationRecords = args.hostnames.map((host) => {
-      const option = certificate.domainValidationOptions.apply((options) => {
-        const o = options.find((x) => x.domainName === host);
-        if (!o) throw new Error(`the certificate has no validation option for ${host}`);
-        return o;
-      });
-      return new aws.route53.Record(
-        `edge-validation-${host}`,
-        {
-          zoneId: args.hostedZoneId,
-          name: option.resourceRecordName,
-          type: option.resourceRecordType,
-          records: [option.resourceRecordValue],
-          ttl: 300,
-          allowOverwrite: true,
-        },
-        parent,
-      );
-    });
+    const validationRecords = new Map(
+      albNames.map((host) => {
+        const option = albCertificate.domainValidationOptions.apply((options) => {
+          const o = options.find((x) => x.domainName === host);
+          if (!o) throw new Error(`the certificate has no validation option for ${host}`);
+          return o;
+        });
+        const record = new aws.route53.Record(
+          `edge-validation-${host}`,
+          {
+            zoneId: args.hostedZoneId,
+            name: option.resourceRecordName,
+            type: option.resourceRecordType,
+            records: [option.resourceRecordValue],
+            ttl: 300,
+            allowOverwrite: true,
+          },
+          parent,
+        );
+        return [host, record] as const;
+      }),
+    );
+    const fqdnsOf = (hosts: readonly string[]) => hosts.map((h) => validationRecords.get(h)!.fqdn);
     const validation = new aws.acm.CertificateValidation(
       "edge-certificate-validation",
-      { certificateArn: certificate.arn, validationRecordFqdns: validationRecords.map((r) => r.fqdn) },
+      { certificateArn: certificate.arn, validationRecordFqdns: fqdnsOf(args.hostnames) },
       global,
+    );
+    const albValidation = new aws.acm.CertificateValidation(
+      "alb-certificate-validation",
+      { certificateArn: albCertificate.arn, validationRecordFqdns: fqdnsOf(albNames) },
+      parent,
     );
 
     // ── WAF (scope CLOUDFRONT, us-east-1) ──
@@ -257,7 +286,9 @@ export class Edge extends pulumi.ComponentResource {
     this.domainName = distribution.domainName;
     this.webAclArn = webAcl.arn;
     this.originVerifySecretArn = secret.arn;
+    this.albCertificateArn = albValidation.certificateArn;
     this.registerOutputs({
+      albCertificateArn: this.albCertificateArn,
       distributionId: this.distributionId,
       distributionArn: this.distributionArn,
       domainName: this.domainName,

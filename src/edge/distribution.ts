@@ -12,8 +12,12 @@ export const MANAGED_POLICY_IDS = {
   cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
   /** Cache policy: long TTLs, no cookies or query strings in the cache key, gzip and brotli (static assets). */
   cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
-  /** Origin request policy: every viewer header, cookie and query string except `Host`. */
-  allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+  /**
+   * Origin request policy: every viewer header (`Host` included), cookie and query string. The ALB
+   * sees the name the viewer asked for, so its Ingress host rules send www and api to their
+   * workloads, and its listener presents the regional certificate for that name.
+   */
+  allViewer: "216adef6-5c7f-47e4-b989-5492eafa07d3",
 } as const;
 
 /** Origin ids inside the distribution. */
@@ -51,8 +55,9 @@ export interface CacheBehaviours {
 
 /**
  * Requests under `staticPathPattern` are served from the assets bucket and cached; every other
- * request goes to the application uncached, with every viewer header except `Host` (CloudFront
- * sends the origin hostname as `Host`, which the ALB's certificate and Ingress rules must match).
+ * request goes to the application uncached, with every viewer header including `Host`: CloudFront
+ * connects to the origin hostname but asks for the viewer's name (SNI and `Host`), which the ALB's
+ * Ingress rules route on and its regional certificate covers.
  */
 export function cacheBehaviours(staticPathPattern: string): CacheBehaviours {
   return {
@@ -62,7 +67,7 @@ export function cacheBehaviours(staticPathPattern: string): CacheBehaviours {
       allowedMethods: [...ALL_METHODS],
       cachedMethods: [...READ_METHODS],
       cachePolicyId: MANAGED_POLICY_IDS.cachingDisabled,
-      originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
+      originRequestPolicyId: MANAGED_POLICY_IDS.allViewer,
       compress: true,
     },
     ordered: [

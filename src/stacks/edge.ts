@@ -22,6 +22,7 @@ export function edgeStack(cfg: EnvironmentConfig, data: DataForEdge, provider: a
       globalProvider,
       hostedZoneId: edge.hostedZoneId,
       hostnames: edge.hostnames,
+      internalHostnames: edge.internalHostnames,
       originHostname: edge.originHostname,
       staticPathPattern: edge.staticPathPattern,
       priceClass: edge.priceClass,
@@ -39,5 +40,6 @@ export function edgeStack(cfg: EnvironmentConfig, data: DataForEdge, provider: a
     edgeDomainName: component.domainName,
     edgeWebAclArn: component.webAclArn,
     edgeOriginVerifySecretArn: component.originVerifySecretArn,
+    albCertificateArn: component.albCertificateArn,
   };
 }

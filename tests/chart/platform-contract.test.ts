@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ofType, planStack } from "../harness";
+import { named, ofType, planStack, stackValue } from "../harness";
 import { ENVIRONMENTS, type K8sObject, NAMESPACE, renderChart } from "./helm";
 
 /**
@@ -51,6 +51,40 @@ describe.each(ENVIRONMENTS)("charts/payments against the %s stack", (env) => {
         serviceAccount: sa.metadata?.name,
         roleArn: expect.stringMatching(new RegExp(`role/${roleName}$`)),
       });
+    }
+  });
+});
+
+/**
+ * The edge and the chart must agree on host names: CloudFront forwards the viewer's Host to the
+ * public ALB, whose Ingress rules route by host and whose listener presents the environment's
+ * regional certificate for that name.
+ */
+describe.each(ENVIRONMENTS)("charts/payments hosts against the %s edge", (env) => {
+  const objects = renderChart(env);
+  const hostsOn = (className: string) =>
+    objects
+      .filter((o) => o.kind === "Ingress")
+      .filter((o) => (o.spec as { ingressClassName?: string }).ingressClassName === className)
+      .flatMap((o) => ((o.spec as { rules?: { host?: string }[] }).rules ?? []).map((r) => r.host));
+
+  it("routes exactly the CloudFront names on the public ALB and the internal names on the internal one", async () => {
+    const edge = stackValue<{ hostnames: string[]; internalHostnames: string[] }>(env, "platform:edge");
+    expect(new Set(hostsOn("alb-public"))).toEqual(new Set(edge.hostnames));
+    for (const host of hostsOn("alb-internal")) expect(edge.internalHostnames).toContain(host);
+    expect(hostsOn("alb-internal").length).toBeGreaterThan(0);
+
+    const plan = await planStack(env);
+    const cert = named(plan, "aws:acm/certificate:Certificate", "alb-certificate");
+    const names = [cert.inputs.domainName, ...(cert.inputs.subjectAlternativeNames as string[])];
+    for (const host of [...hostsOn("alb-public"), ...hostsOn("alb-internal")]) expect(names).toContain(host);
+  });
+
+  it("listens on HTTPS only on both ALBs", () => {
+    for (const ingress of objects.filter((o) => o.kind === "Ingress")) {
+      expect(ingress.metadata?.annotations?.["alb.ingress.kubernetes.io/listen-ports"]).toBe(
+        '[{"HTTPS": 443}]',
+      );
     }
   });
 });

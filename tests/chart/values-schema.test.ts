@@ -128,8 +128,8 @@ const guardCases: Case[] = [
   {
     what: "two workloads on the same host and path of one load balancer",
     env: "dev",
-    overrides: { set: ["workloads.payments-api.ingress.host=payments.dev.example.com"] },
-    expect: ["workloads.payments-api and workloads.payments-web both route payments.dev.example.com/"],
+    overrides: { set: ["workloads.payments-api.ingress.host=www.dev.payments.example.com"] },
+    expect: ["workloads.payments-api and workloads.payments-web both route www.dev.payments.example.com/"],
   },
   {
     what: "two workloads sharing one service account (and so one IAM role)",

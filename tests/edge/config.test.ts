@@ -66,10 +66,22 @@ describe("platform:edge", () => {
           domain: "shop.example.com",
           hostedZoneId: "Z0999999999OTHER",
           hostnames: ["www.shop.example.com"],
+          internalHostnames: ["admin.shop.example.com"],
           originHostname: "origin.shop.example.com",
         }),
       ),
     ).not.toThrow();
+  });
+
+  it("an internal name that is also a CloudFront alias, or outside the domain", () => {
+    expect(
+      issues("prod", withEdge({ internalHostnames: ["www.prod.payments.example.com"] }, "prod")),
+    ).toMatch(
+      /platform:edge\.internalHostnames\[0\]: "www\.prod\.payments\.example\.com" is also in platform:edge\.hostnames: an internal name must never be a CloudFront alias/,
+    );
+    expect(issues("dev", withEdge({ internalHostnames: ["admin.example.org"] }))).toMatch(
+      /platform:edge\.internalHostnames\[0\]: "admin\.example\.org" is not under platform:edge\.domain/,
+    );
   });
 
   it("a static path pattern that would take every request from the application", () => {

@@ -45,6 +45,7 @@ interface EdgeValues {
   domain: string;
   hostedZoneId: string;
   hostnames: string[];
+  internalHostnames: string[];
   originHostname: string;
   staticPathPattern: string;
   priceClass: string;
@@ -97,10 +98,12 @@ describe("certificate in us-east-1, validated in the environment's zone (dev)", 
       subjectAlternativeNames: ["api.dev.payments.example.com"],
       validationMethod: "DNS",
     });
-    const records = within(plan, "edge").filter(
+    const allRecords = within(plan, "edge").filter(
       (r) => r.type === "aws:route53/record:Record" && r.name.startsWith("edge-validation-"),
     );
-    expect(records).toHaveLength(hostnames.length);
+    const { internalHostnames } = edgeConfig("dev");
+    expect(allRecords).toHaveLength(hostnames.length + internalHostnames.length);
+    const records = allRecords.filter((r) => hostnames.some((h) => r.name === `edge-validation-${h}`));
     for (const [i, host] of hostnames.entries()) {
       const r = records[i]!;
       expect(r.inputs).toMatchObject({ zoneId: hostedZoneId, type: "CNAME", ttl: 300 });
@@ -116,6 +119,19 @@ describe("certificate in us-east-1, validated in the environment's zone (dev)", 
     expect(validation.inputs.validationRecordFqdns).toEqual(
       records.map((r) => String(r.inputs.name).replace(/\.$/, "")),
     );
+    // The ALBs' certificate, in the stack's region, covers the public and the internal names and
+    // is validated by the same records (ACM asks for one record per name and account).
+    const alb = named(plan, "aws:acm/certificate:Certificate", "alb-certificate");
+    expect(alb.provider).toBe("aws");
+    expect([alb.inputs.domainName, ...(alb.inputs.subjectAlternativeNames as string[])]).toEqual([
+      ...hostnames,
+      ...internalHostnames,
+    ]);
+    expect(
+      named(plan, "aws:acm/certificateValidation:CertificateValidation", "alb-certificate-validation").inputs
+        .validationRecordFqdns,
+    ).toEqual(allRecords.map((r) => String(r.inputs.name).replace(/\.$/, "")));
+    expect(plan.outputs.albCertificateArn).toMatch(/^arn:aws:acm:eu-west-2:/);
     // The distribution serves the certificate only once it is validated (the validation's ARN).
     expect(distributionOf(plan).inputs.viewerCertificate).toMatchObject({
       acmCertificateArn: validation.inputs.certificateArn,
@@ -159,7 +175,7 @@ describe("the distribution (dev)", () => {
     expect(d.inputs.defaultCacheBehavior).toMatchObject({
       targetOriginId: ORIGIN_IDS.app,
       cachePolicyId: MANAGED_POLICY_IDS.cachingDisabled,
-      originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
+      originRequestPolicyId: MANAGED_POLICY_IDS.allViewer,
       allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
     });
     expect(d.inputs.orderedCacheBehaviors).toEqual([

@@ -29,7 +29,7 @@ describe("cache behaviours", () => {
       allowedMethods: ALL_METHODS,
       cachedMethods: ["GET", "HEAD"],
       cachePolicyId: MANAGED_POLICY_IDS.cachingDisabled,
-      originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
+      originRequestPolicyId: MANAGED_POLICY_IDS.allViewer,
       compress: true,
     });
     expect(table.ordered).toEqual([
@@ -59,7 +59,7 @@ describe("cache behaviours", () => {
     expect(MANAGED_POLICY_IDS).toEqual({
       cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
       cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
-      allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+      allViewer: "216adef6-5c7f-47e4-b989-5492eafa07d3",
     });
   });
 });

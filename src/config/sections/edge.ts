@@ -35,6 +35,11 @@ export const edgeSchema = z
       .max(10, "at most 10 hostnames (the names one ACM certificate carries by default)")
       .refine((hs) => new Set(hs).size === hs.length, { message: "hostnames must be unique" }),
     /**
+     * Names served by the internal ALB only (admin-web, over the VPN): covered by the regional ALB
+     * certificate, never CloudFront aliases.
+     */
+    internalHostnames: z.array(dnsName("admin.dev.payments.example.com")).default([]),
+    /**
      * The DNS name CloudFront connects to for the application: a name that resolves to the public
      * ALB the load balancer controller creates from the chart's Ingress, with a certificate for it
      * on the ALB's HTTPS listener.
@@ -98,6 +103,26 @@ export const EDGE_RULES: Rule[] = [
         key: `platform:edge.hostnames[${i}]`,
         message: `"${h}" is not under platform:edge.domain (${e.domain}); the certificate is validated and the alias records are written in that domain's hosted zone`,
       }));
+  },
+
+  function internalNamesStayInternal(s) {
+    const e = edgeOf(s)?.edge;
+    if (!e) return [];
+    const out: RuleIssue[] = [];
+    e.internalHostnames.forEach((h, i) => {
+      if (e.hostnames.includes(h)) {
+        out.push({
+          key: `platform:edge.internalHostnames[${i}]`,
+          message: `"${h}" is also in platform:edge.hostnames: an internal name must never be a CloudFront alias`,
+        });
+      } else if (!isUnderDomain(h, e.domain)) {
+        out.push({
+          key: `platform:edge.internalHostnames[${i}]`,
+          message: `"${h}" is not under platform:edge.domain (${e.domain}); the ALB certificate is validated in that domain's hosted zone`,
+        });
+      }
+    });
+    return out;
   },
 
   function originIsNotAnAlias(s) {
