@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { auditBucketPolicy, auditKeyPolicy } from "../management/audit";
 import { type NameContext, nameTag, physicalName } from "../naming";
 import { toJson } from "../policies/document";
+import { privateBucket } from "./private-bucket";
 
 export interface AuditTrailArgs {
   readonly naming: NameContext;
@@ -49,44 +50,11 @@ export class AuditTrail extends pulumi.ComponentResource {
       },
       { ...protect, retainOnDelete: true },
     );
-    const bucket = new aws.s3.Bucket(
-      "audit-bucket",
-      { bucket: this.bucketName, tags: nameTag(naming, "audit") },
-      protect,
-    );
-    new aws.s3.BucketVersioning(
-      "audit-versioning",
-      { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-      parent,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      "audit-sse",
-      {
-        bucket: bucket.id,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
-            bucketKeyEnabled: true,
-          },
-        ],
-      },
-      parent,
-    );
-    new aws.s3.BucketPublicAccessBlock(
-      "audit-public-access",
-      {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      parent,
-    );
-    new aws.s3.BucketOwnershipControls(
-      "audit-ownership",
-      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      parent,
+    // Versioned and KMS-encrypted; member accounts cannot alter it (the bucket policy below).
+    const { bucket, publicAccessBlock } = privateBucket(
+      "audit",
+      { naming, name: this.bucketName, keyArn: key.arn, protect: true },
+      this,
     );
     new aws.s3.BucketLifecycleConfiguration(
       "audit-lifecycle",
@@ -108,7 +76,7 @@ export class AuditTrail extends pulumi.ComponentResource {
     const bucketPolicy = new aws.s3.BucketPolicy(
       "audit-bucket-policy",
       { bucket: bucket.id, policy: orgId.apply((id) => toJson(auditBucketPolicy(docArgs(id)))) },
-      parent,
+      { parent: this, dependsOn: [publicAccessBlock] },
     );
     new aws.cloudtrail.Trail(
       "org-trail",

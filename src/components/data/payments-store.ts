@@ -8,6 +8,7 @@ import {
 } from "../../data/pipeline";
 import { type NameContext, nameTag } from "../../naming";
 import { type PolicyDocument, toJson } from "../../policies/document";
+import { privateBucket } from "../private-bucket";
 
 export interface PaymentsStoreArgs {
   readonly naming: NameContext;
@@ -87,52 +88,17 @@ export class PaymentsStore extends pulumi.ComponentResource {
     });
   }
 
-  /** A private, versioned bucket encrypted with the data key (bucket keys on), owner-enforced, with its policy when given. */
+  /** A private bucket (see `privateBucket`) encrypted with the data key, with its policy when given. */
   private bucket(
     id: string,
     bucketName: string,
     args: PaymentsStoreArgs,
     policyOf?: (bucketArn: string, keyArn: string) => PolicyDocument,
   ): { bucket: aws.s3.Bucket; publicAccessBlock: aws.s3.BucketPublicAccessBlock } {
-    const parent = { parent: this };
-    const bucket = new aws.s3.Bucket(
-      `${id}-bucket`,
-      { bucket: bucketName, forceDestroy: false, tags: nameTag(args.naming, id) },
-      { parent: this, protect: args.protect },
-    );
-    new aws.s3.BucketOwnershipControls(
-      `${id}-ownership`,
-      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      parent,
-    );
-    const pab = new aws.s3.BucketPublicAccessBlock(
-      `${id}-public-access`,
-      {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      parent,
-    );
-    new aws.s3.BucketVersioning(
-      `${id}-versioning`,
-      { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-      parent,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${id}-encryption`,
-      {
-        bucket: bucket.id,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.keyArn },
-            bucketKeyEnabled: true,
-          },
-        ],
-      },
-      parent,
+    const { bucket, publicAccessBlock: pab } = privateBucket(
+      id,
+      { naming: args.naming, name: bucketName, keyArn: args.keyArn, protect: args.protect },
+      this,
     );
     if (policyOf) {
       new aws.s3.BucketPolicy(
