@@ -1,13 +1,14 @@
 /**
  * Strict schema validation of rendered objects with the kubernetes-models packages.
  *
- * The packages' validators are compiled from the upstream OpenAPI schemas (Kubernetes, Argo Rollouts,
- * External Secrets). They check types, enums and required fields, but like the OpenAPI schemas they
+ * The packages' validators are compiled from the upstream OpenAPI schemas (Kubernetes, Argo CD, Argo
+ * Rollouts, External Secrets). They check types, enums and required fields, but like the OpenAPI schemas they
  * ignore properties they do not know, so a misspelt field would pass. To make the check strict, the
  * object is handed to the validator behind a Proxy that records every property the validator reads:
  * the validator reads each property its schema defines (and enumerates the keys of maps), so a
  * property of the object that it never looked at is one the schema does not define: an unknown field.
  */
+import { Application, ApplicationSet, AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
 import { AnalysisTemplate, Rollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1";
 import {
   ClusterSecretStore,
@@ -16,9 +17,11 @@ import {
 import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
 import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { CronJob } from "kubernetes-models/batch/v1";
 import { Ingress, IngressClass, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
-import { Service, ServiceAccount } from "kubernetes-models/v1";
+import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import { Namespace, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
 
 /**
  * What a model class offers: its type meta, and a prototype whose `validate()` checks `this` against
@@ -53,6 +56,15 @@ export const VALIDATORS: ReadonlyMap<string, ModelClass> = new Map([
   entry(NodePool),
   entry(EC2NodeClass),
   entry(IngressClass),
+  // ArgoCD's hub and spokes (src/kubernetes/gitops.ts).
+  entry(AppProject),
+  entry(ApplicationSet),
+  entry(Application),
+  entry(Secret),
+  entry(Namespace),
+  entry(Role),
+  entry(RoleBinding),
+  entry(CronJob),
 ]);
 
 interface Access {
