@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type PlatformConfig, parseConfig, readStackFiles } from "./load";
+import { type PlatformConfig, parseConfig, readChartVersion, readStackFiles } from "./load";
 
 export * from "./load";
 export * from "./stacks";
@@ -14,5 +14,6 @@ export function loadConfig(): PlatformConfig {
     project: pulumi.getProject(),
     config: pulumi.runtime.allConfig(),
     stackFiles: readStackFiles(),
+    latestChartVersion: readChartVersion(),
   });
 }

@@ -75,6 +75,8 @@ export interface RawConfigInput {
   readonly config: Readonly<Record<string, string>>;
   /** Parsed `config:` maps of the stack files in the repository, by stack. */
   readonly stackFiles: Readonly<Partial<Record<StackName, Record<string, unknown>>>>;
+  /** The application chart's version (`readChartVersion`): the newest one a stack may name. */
+  readonly latestChartVersion?: string | undefined;
 }
 
 const NAMESPACE = `${PROJECT}:`;
@@ -167,7 +169,7 @@ export function parseConfig(input: RawConfigInput): PlatformConfig {
   ) as Record<StackName, PeerStack | undefined>;
 
   if (parsed.success) {
-    const ctx: RuleContext = { stack, info, region, peers };
+    const ctx: RuleContext = { stack, info, region, peers, latestChartVersion: input.latestChartVersion };
     for (const rule of RULES) issues.push(...rule(parsed.data, ctx));
   }
 
@@ -226,4 +228,15 @@ export function readStackFiles(
     out[s] = doc?.config ?? {};
   }
   return out;
+}
+
+/** Where the application chart lives, relative to the project root. */
+export const CHART_FILE = path.join("charts", "payments", "Chart.yaml");
+
+/** The `version` of charts/payments/Chart.yaml, or undefined when the project has no chart. */
+export function readChartVersion(root: string = findProjectRoot()): string | undefined {
+  const file = path.join(root, CHART_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  const doc = parseYaml(fs.readFileSync(file, "utf8")) as { version?: unknown } | null;
+  return doc?.version === undefined ? undefined : String(doc.version);
 }

@@ -3,6 +3,7 @@ import type { EnvironmentSettings, ManagementSettings } from "./schema";
 import { CLUSTER_RULES } from "./sections/cluster";
 import { DATA_RULES } from "./sections/data";
 import { EDGE_RULES } from "./sections/edge";
+import { GITOPS_RULES } from "./sections/gitops";
 import { MANAGEMENT_RULES } from "./sections/management";
 import { type StackInfo, type StackName, stackFileName } from "./stacks";
 
@@ -18,7 +19,11 @@ export interface RuleContext {
   readonly info: StackInfo;
   readonly region: string | undefined;
   /** The other stacks' files as parsed from the repository (undefined when absent). */
-  readonly peers: Readonly<Record<StackName, { vpcCidr: string | undefined } | undefined>>;
+  readonly peers: Readonly<
+    Record<StackName, { vpcCidr: string | undefined; accountId?: string | undefined } | undefined>
+  >;
+  /** The version in charts/payments/Chart.yaml: the newest chart a stack can run (unknown: undefined). */
+  readonly latestChartVersion?: string | undefined;
 }
 
 export type Rule = (settings: ManagementSettings | EnvironmentSettings, ctx: RuleContext) => RuleIssue[];
@@ -29,6 +34,7 @@ export const RULES: Rule[] = [
   ...DATA_RULES,
   ...EDGE_RULES,
   ...CLUSTER_RULES,
+  ...GITOPS_RULES,
   function productionGradeNetwork(s, { stack, info }) {
     const out: RuleIssue[] = [];
     if (info.productionGrade && info.role === "environment" && s.network.availabilityZones.length < 3) {

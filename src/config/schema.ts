@@ -3,6 +3,7 @@ import { accountId, ipv4Block, logRetentionDays, nonEmpty, roleArn } from "./pri
 import { clusterSchema, karpenterSchema } from "./sections/cluster";
 import { dataShape } from "./sections/data";
 import { edgeShape } from "./sections/edge";
+import { gitopsEnvironmentShape, gitopsManagementShape } from "./sections/gitops";
 import { managementShape } from "./sections/management";
 
 /**
@@ -98,8 +99,12 @@ export const coreShape = {
   karpenter: karpenterSchema,
 };
 
-export const managementSchema = z.object({ ...coreShape, ...managementShape }).strict();
-export const environmentSchema = z.object({ ...coreShape, ...dataShape, ...edgeShape }).strict();
+export const managementSchema = z
+  .object({ ...coreShape, ...managementShape, ...gitopsManagementShape })
+  .strict();
+export const environmentSchema = z
+  .object({ ...coreShape, ...dataShape, ...edgeShape, ...gitopsEnvironmentShape })
+  .strict();
 
 export type NetworkConfig = z.infer<typeof networkSchema>;
 export type ManagementSettings = z.infer<typeof managementSchema>;

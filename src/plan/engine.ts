@@ -4,7 +4,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { parse as parseYaml } from "yaml";
 import { loadConfig } from "../config";
-import { findProjectRoot, PROJECT, parseConfig, readStackFiles, useProjectRoot } from "../config/load";
+import {
+  findProjectRoot,
+  PROJECT,
+  parseConfig,
+  readChartVersion,
+  readStackFiles,
+  useProjectRoot,
+} from "../config/load";
 import { isStackName, STACKS, stackFileName } from "../config/stacks";
 import { type MockContext, mockResource } from "./mock-state";
 
@@ -119,7 +126,13 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   const { values, secretKeys } = toPulumiConfig(raw);
   // The requested stack's config is validated first, so its own error is the one reported
   // (not one from the management stack evaluated for its outputs below).
-  parseConfig({ stack, project: PROJECT, config: values, stackFiles: readStackFiles(root) });
+  parseConfig({
+    stack,
+    project: PROJECT,
+    config: values,
+    stackFiles: readStackFiles(root),
+    latestChartVersion: readChartVersion(root),
+  });
 
   let stackOutputs = options.stackOutputs;
   if (!stackOutputs && isStackName(stack) && STACKS[stack].role === "environment") {

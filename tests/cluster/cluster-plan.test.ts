@@ -352,7 +352,7 @@ describe("public endpoint where config allows it", () => {
 
   it("a deploy role gets AmazonEKSAdminPolicy", async () => {
     const cluster = stackValue<Record<string, unknown> & { access: object }>("dev", "platform:cluster");
-    const deploy = "arn:aws:iam::529381746102:role/platform-argocd-deployer";
+    const deploy = "arn:aws:iam::529381746102:role/platform-release";
     const p = await planWith("dev", {
       "platform:cluster": { ...cluster, access: { ...cluster.access, deploy: [deploy] } },
     });
