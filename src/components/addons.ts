@@ -1,3 +1,4 @@
+import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -30,16 +31,24 @@ export interface AddonsArgs {
   readonly dependsOn: pulumi.Resource[];
   /** Production-grade: the ALBs the ingress classes create carry deletion protection. */
   readonly protect: boolean;
+  /**
+   * Management only: the permissions of ArgoCD's role (assuming the environments' deployer roles),
+   * bound by Pod Identity to its application controller and server before ArgoCD starts.
+   */
+  readonly argoCdPolicy?: pulumi.Input<string>;
 }
 
 /**
  * The cluster's Helm-installed add-ons, pinned in `VERSIONS.charts`: the AWS Load Balancer
  * Controller and External Secrets (each with its own Pod Identity role; External Secrets reads only
  * `<stack>/*` secrets) with a ClusterSecretStore for AWS Secrets Manager, then Argo Rollouts in the
- * environment clusters and ArgoCD in the management cluster.
+ * environment clusters and ArgoCD in the management cluster, whose application controller and
+ * server share one Pod Identity role (`platform-management-argocd`, see `src/components/gitops-hub.ts`).
  */
 export class Addons extends pulumi.ComponentResource {
   readonly releases: Record<string, k8s.helm.v3.Release> = {};
+  /** ArgoCD's Pod Identity role (management cluster only). */
+  readonly argoCdRole?: aws.iam.Role;
 
   constructor(name: string, args: AddonsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:cluster:Addons", name, {}, opts);
@@ -124,7 +133,33 @@ export class Addons extends pulumi.ComponentResource {
     if (args.role === "environment") {
       release("argo-rollouts", VERSIONS.charts.argoRollouts, ARGO_ROLLOUTS.namespace, argoRolloutsValues());
     } else {
-      release("argo-cd", VERSIONS.charts.argoCd, ARGO_CD.namespace, argoCdValues());
+      // One role for the two components that talk to the environment clusters. Pods get Pod
+      // Identity credentials only if created after the association: ArgoCD starts after both.
+      const argocd = cluster.podIdentityRole(
+        "argocd",
+        {
+          naming,
+          namespace: ARGO_CD.namespace,
+          serviceAccount: ARGO_CD.controllerServiceAccount,
+          ...(args.argoCdPolicy !== undefined ? { policy: args.argoCdPolicy } : {}),
+        },
+        this,
+      );
+      const server = cluster.bindPodIdentity(
+        "argocd-server-pod-identity",
+        {
+          naming,
+          namespace: ARGO_CD.namespace,
+          serviceAccount: ARGO_CD.serverServiceAccount,
+          role: argocd.role,
+        },
+        this,
+      );
+      this.argoCdRole = argocd.role;
+      release("argo-cd", VERSIONS.charts.argoCd, ARGO_CD.namespace, argoCdValues(), [
+        argocd.association,
+        server,
+      ]);
     }
 
     this.registerOutputs({});

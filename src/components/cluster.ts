@@ -6,6 +6,7 @@ import type { ClusterConfig } from "../config/sections/cluster";
 import { accessGrants } from "../kubernetes/access";
 import { type ClusterRef, clusterArn, podIdentityTrust } from "../kubernetes/iam";
 import { DISCOVERY_TAG } from "../kubernetes/karpenter";
+import { clusterApiOf } from "../kubernetes/kubeconfig";
 import {
   ADDON_SERVICE_ACCOUNTS,
   ADDONS_NEEDING_NODES,
@@ -64,6 +65,9 @@ export class Cluster extends pulumi.ComponentResource {
   readonly ref: ClusterRef;
   readonly eks: eks.Cluster;
   readonly kubeconfig: pulumi.Output<string>;
+  /** The API server's HTTPS endpoint and its CA (base64 PEM), as the cluster's kubeconfig names them. */
+  readonly endpoint: pulumi.Output<string>;
+  readonly certificateAuthorityData: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly secretsKey: aws.kms.Key;
   readonly systemNodeGroup: aws.eks.NodeGroup;
@@ -147,6 +151,9 @@ export class Cluster extends pulumi.ComponentResource {
     this.securityGroupId = this.eks.clusterSecurityGroupId;
     this.oidcProviderArn = this.eks.oidcProviderArn;
     this.kubeconfig = pulumi.secret(this.eks.kubeconfigJson);
+    const api = this.eks.kubeconfig.apply((k: unknown) => clusterApiOf(k));
+    this.endpoint = api.apply((a) => a.server);
+    this.certificateAuthorityData = api.apply((a) => a.caData);
 
     // Karpenter finds the security group of its nodes by the same tag as its subnets: the
     // EKS-created cluster security group, which the control plane and every node share.
@@ -322,18 +329,36 @@ export class Cluster extends pulumi.ComponentResource {
       ...(args.policy ? { policy: args.policy } : {}),
       tags: nameTag(args.naming, logical),
     });
-    const association = new aws.eks.PodIdentityAssociation(
+    const association = this.bindPodIdentity(
       `${logical}-pod-identity`,
+      { naming: args.naming, namespace: args.namespace, serviceAccount: args.serviceAccount, role },
+      parent,
+    );
+    return { role, association };
+  }
+
+  /** Binds one more service account of this cluster to an existing role through EKS Pod Identity. */
+  bindPodIdentity(
+    logical: string,
+    args: {
+      readonly naming: NameContext;
+      readonly namespace: string;
+      readonly serviceAccount: string;
+      readonly role: aws.iam.Role;
+    },
+    parent: pulumi.Resource = this,
+  ): aws.eks.PodIdentityAssociation {
+    return new aws.eks.PodIdentityAssociation(
+      logical,
       {
         clusterName: this.name,
         namespace: args.namespace,
         serviceAccount: args.serviceAccount,
-        roleArn: role.arn,
-        tags: nameTag(args.naming, logical),
+        roleArn: args.role.arn,
+        tags: nameTag(args.naming, logical.replace(/-pod-identity$/, "")),
       },
       { parent, dependsOn: [this.eks] },
     );
-    return { role, association };
   }
 
   /** The values other stacks, CI and operators read (stack outputs). */

@@ -14,7 +14,15 @@ export const LOAD_BALANCER_CONTROLLER = {
 };
 export const EXTERNAL_SECRETS = { namespace: "external-secrets", serviceAccount: "external-secrets" };
 export const ARGO_ROLLOUTS = { namespace: "argo-rollouts" };
-export const ARGO_CD = { namespace: "argocd" };
+/**
+ * ArgoCD's namespace, and the service accounts of the components that talk to the environment
+ * clusters (named explicitly in the values, so the Pod Identity associations bind exactly these).
+ */
+export const ARGO_CD = {
+  namespace: "argocd",
+  controllerServiceAccount: "argocd-application-controller",
+  serverServiceAccount: "argocd-server",
+} as const;
 /** The ClusterSecretStore every ExternalSecret of the cluster names. */
 export const SECRET_STORE_NAME = "aws-secrets-manager";
 
@@ -65,7 +73,13 @@ export function argoCdValues() {
   return {
     crds: { install: true, keep: true },
     global: { ...podSpread },
-    server: { replicas: 2, service: { type: "ClusterIP" }, pdb: { enabled: true, maxUnavailable: 1 } },
+    controller: { serviceAccount: { create: true, name: ARGO_CD.controllerServiceAccount } },
+    server: {
+      replicas: 2,
+      service: { type: "ClusterIP" },
+      pdb: { enabled: true, maxUnavailable: 1 },
+      serviceAccount: { create: true, name: ARGO_CD.serverServiceAccount },
+    },
     repoServer: { replicas: 2, pdb: { enabled: true, maxUnavailable: 1 } },
     applicationSet: { replicas: 2 },
     configs: { params: { "server.insecure": false } },

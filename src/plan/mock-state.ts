@@ -206,12 +206,24 @@ const STATE: Record<string, StateFn> = {
     result: hex(name, Number(inputs.length ?? 16)),
   }),
   "eks:index:Cluster": (name, _inputs, ctx) => {
-    const id = hex(name, 32).toUpperCase();
+    // Each account's cluster has its own endpoint (the management stack reaches the others').
+    const id = hex(`${ctx.accountId}/${name}`, 32).toUpperCase();
     return {
       kubeconfig: {
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name, cluster: { server: `https://${id}.gr7.${ctx.region}.eks.amazonaws.com` } }],
+        clusters: [
+          {
+            name,
+            cluster: {
+              server: `https://${id}.gr7.${ctx.region}.eks.amazonaws.com`,
+              // A placeholder PEM, base64 like the real one.
+              "certificate-authority-data": Buffer.from(
+                `-----BEGIN CERTIFICATE-----\n${hex(`${name}ca`, 64)}\n-----END CERTIFICATE-----\n`,
+              ).toString("base64"),
+            },
+          },
+        ],
       },
       kubeconfigJson: "{}",
       clusterSecurityGroupId: `sg-${hex(`${name}c`, 17)}`,

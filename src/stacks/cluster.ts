@@ -5,6 +5,7 @@ import { Karpenter } from "../components/karpenter";
 import type { Network } from "../components/network";
 import type { PlatformConfig } from "../config";
 import { clusterName } from "../naming";
+import { argoCdPolicy } from "./gitops";
 
 /**
  * The stack's EKS cluster, Karpenter and add-ons, from `platform:cluster` and `platform:karpenter`. The
@@ -44,6 +45,7 @@ export function clusterStack(cfg: PlatformConfig, network: Network, provider: aw
       role: cfg.role,
       dependsOn: [karpenter.nodePool],
       protect: cfg.info.productionGrade,
+      ...(cfg.role === "management" ? { argoCdPolicy: argoCdPolicy(cfg) } : {}),
     },
     { provider },
   );

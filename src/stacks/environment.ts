@@ -3,6 +3,7 @@ import type { EnvironmentConfig } from "../config";
 import { clusterStack } from "./cluster";
 import { dataServices } from "./data";
 import { edgeStack } from "./edge";
+import { gitopsSpokeStack } from "./gitops";
 import { managementReference } from "./management-ref";
 import { stackNetwork } from "./network";
 import { transitSpokeStack } from "./transit";
@@ -19,6 +20,9 @@ export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider)
 
   // ── cluster (EKS, Karpenter, add-ons) ──
   const cluster = clusterStack(cfg, network, provider);
+
+  // ── GitOps spoke (ArgoCD's deployer role, registration in the hub) ──
+  const gitops = gitopsSpokeStack(cfg, cluster, management, provider);
 
   // ── data and payments pipeline ──
   // RDS and OpenSearch admit the cluster security group (every node, hence every pod) and the worker.
@@ -37,6 +41,7 @@ export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider)
     ...network.outputs(),
     ...transit,
     ...cluster.outputs,
+    ...gitops,
     ...data.outputs,
     ...edge,
   };

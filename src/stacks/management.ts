@@ -2,6 +2,7 @@ import type * as aws from "@pulumi/aws";
 import type { ManagementConfig } from "../config";
 import { ENVIRONMENT_STACKS } from "../config/stacks";
 import { clusterStack } from "./cluster";
+import { gitopsHubStack } from "./gitops";
 import { governanceStack } from "./governance";
 import { stackNetwork } from "./network";
 import { transitHubStack } from "./transit";
@@ -25,6 +26,9 @@ export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
   // ── cluster (EKS for ArgoCD and internal tools) ──
   const cluster = clusterStack(cfg, network, provider);
 
+  // ── GitOps hub (ArgoCD's registrar, the payments project and ApplicationSet, chart registry) ──
+  const gitops = gitopsHubStack(cfg, cluster, governance.deployRoleArns, provider);
+
   return {
     accountId: cfg.accountId,
     region: cfg.region,
@@ -32,5 +36,6 @@ export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
     ...governance.outputs,
     ...transit,
     ...cluster.outputs,
+    ...gitops,
   };
 }

@@ -22,10 +22,13 @@ const CHART = (
 
 const STACKS = ["dev", "preprod", "prod", "management"] as const;
 
-/** Custom resources other than Karpenter's (checked in cluster-plan.test.ts). */
+/** Kubernetes objects of the add-ons other than Karpenter's (cluster-plan.test.ts) and ArgoCD's (tests/gitops). */
 const customResources = (p: PlanResult) =>
   p.resources.filter(
-    (r) => r.type.startsWith("kubernetes:") && !/^kubernetes:(helm\.sh|karpenter\.)/.test(r.type),
+    (r) =>
+      r.type.startsWith("kubernetes:") &&
+      !/^kubernetes:(helm\.sh|karpenter\.)/.test(r.type) &&
+      !r.components.includes("gitops"),
   );
 
 describe.each(STACKS)("%s add-ons", (stack) => {

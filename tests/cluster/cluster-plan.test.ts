@@ -138,10 +138,13 @@ describe.each(STACKS)("%s cluster", (stack) => {
       stack,
       "platform:cluster",
     ).access;
+    // The configured principals; ArgoCD's roles get theirs from the GitOps components (tests/gitops).
     const entries = ofType(p, "aws:eks/accessEntry:AccessEntry").filter(
-      (e) => input(e, "type") === "STANDARD",
+      (e) => input(e, "type") === "STANDARD" && !e.components.includes("gitops"),
     );
-    const assoc = ofType(p, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+    const assoc = ofType(p, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter(
+      (a) => !a.components.includes("gitops"),
+    );
     const policyOf = (arn: string) => assoc.find((a) => input(a, "principalArn") === arn)?.inputs.policyArn;
     const [admin] = access.admin;
     // Identity Center roles are named without their aws-reserved/sso.amazonaws.com/<region>/ path.
@@ -176,10 +179,16 @@ describe.each(STACKS)("%s cluster", (stack) => {
 
   it("runs everything inside the cluster through the cluster's Kubernetes provider", async () => {
     const p = await plans[stack]();
-    const k8s = p.resources.filter((r) => r.type.startsWith("kubernetes:"));
+    // The one exception: an environment's cluster secret, written into the management cluster.
+    const inHub = (r: { name: string; provider: string }) =>
+      r.name === "argocd-cluster-secret" && r.provider === "k8s-argocd-hub";
+    const k8s = p.resources.filter((r) => r.type.startsWith("kubernetes:") && !inHub(r));
     expect(k8s.length).toBeGreaterThan(0);
     for (const r of k8s) expect(r.provider, `${r.type} ${r.name}`).toBe("k8s");
-    expect(ofType(p, "pulumi:providers:kubernetes").map((r) => r.name)).toEqual(["k8s"]);
+    expect(ofType(p, "pulumi:providers:kubernetes").map((r) => r.name)).toEqual(
+      stack === "management" ? ["k8s"] : ["k8s", "k8s-argocd-hub"],
+    );
+    expect(p.resources.filter(inHub)).toHaveLength(stack === "management" ? 0 : 1);
   });
 });
 

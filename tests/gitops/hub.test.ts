@@ -1,0 +1,265 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { VERSIONS } from "../../src/versions";
+import { named, ofType, type PlanResult, planStack, stackValue } from "../harness";
+import { validateObject } from "../k8s/schema";
+import { allows } from "../policies/evaluate";
+import { doc, object, roleNamed } from "./plan";
+
+/** The management stack as ArgoCD's hub. */
+
+const ENVS = ["dev", "preprod", "prod"] as const;
+const MGMT = "318274619203";
+const account = (env: string) => stackValue<string>(env, "platform:accountId");
+
+let plan: PlanResult;
+beforeAll(async () => {
+  plan = await planStack("management");
+});
+
+describe("ArgoCD's role", () => {
+  it("is bound by Pod Identity to the application controller and the server in argocd, from this cluster only", () => {
+    const role = roleNamed(plan, "platform-management-argocd");
+    const trust = doc(role.inputs.assumeRolePolicy);
+    expect(trust.Statement).toHaveLength(1);
+    expect(trust.Statement[0]).toMatchObject({
+      Principal: { Service: "pods.eks.amazonaws.com" },
+      Condition: {
+        ArnEquals: { "aws:SourceArn": `arn:aws:eks:eu-west-2:${MGMT}:cluster/platform-management-eks` },
+      },
+    });
+    const bindings = ofType(plan, "aws:eks/podIdentityAssociation:PodIdentityAssociation")
+      .filter((a) => a.inputs.roleArn === plan.outputs.argocdRoleArn)
+      .map((a) => [a.inputs.clusterName, a.inputs.namespace, a.inputs.serviceAccount]);
+    expect(bindings).toEqual([
+      ["platform-management-eks", "argocd", "argocd-application-controller"],
+      ["platform-management-eks", "argocd", "argocd-server"],
+    ]);
+    // The chart names exactly those service accounts.
+    const values = named(plan, "kubernetes:helm.sh/v3:Release", "argo-cd").inputs.values as {
+      controller: { serviceAccount: { name: string } };
+      server: { serviceAccount: { name: string } };
+    };
+    expect(values.controller.serviceAccount.name).toBe("argocd-application-controller");
+    expect(values.server.serviceAccount.name).toBe("argocd-server");
+  });
+
+  it("can only assume the environments' deployer roles", () => {
+    const role = roleNamed(plan, "platform-management-argocd");
+    const policies = ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name === "argocd-policy");
+    expect(policies).toHaveLength(1);
+    const attached = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) =>
+      String(a.inputs.role).startsWith("argocd-role"),
+    );
+    expect(attached).toEqual([]);
+    expect(String(policies[0]!.inputs.role)).toMatch(/^argocd-role/);
+    expect(role.inputs.name).toBe("platform-management-argocd");
+    const permissions = doc(policies[0]!.inputs.policy);
+    const can = (action: string, resource: string) => allows(permissions, { action, resource });
+    for (const env of ENVS) {
+      expect(can("sts:AssumeRole", `arn:aws:iam::${account(env)}:role/platform-argocd-deployer`), env).toBe(
+        true,
+      );
+      expect(can("sts:AssumeRole", `arn:aws:iam::${account(env)}:role/platform-deploy`), env).toBe(false);
+    }
+    expect(can("sts:AssumeRole", `arn:aws:iam::${MGMT}:role/platform-argocd-registrar`)).toBe(false);
+    expect(can("sts:AssumeRole", "arn:aws:iam::123456789012:role/platform-argocd-deployer")).toBe(false);
+    const actions = permissions.Statement.flatMap((s) => [s.Action ?? []].flat());
+    expect(new Set(actions)).toEqual(new Set(["sts:AssumeRole", "sts:TagSession"]));
+  });
+});
+
+describe("the registrar", () => {
+  it("is assumable only by the environments' deploy roles and the platform admins", () => {
+    const role = roleNamed(plan, "platform-argocd-registrar");
+    const trust = doc(role.inputs.assumeRolePolicy);
+    const deployRoles = plan.outputs.deployRoleArns as Record<string, string>;
+    const by = (arn: string) =>
+      allows(trust, { action: "sts:AssumeRole", principal: { arn }, context: { "aws:PrincipalArn": arn } });
+    for (const env of ENVS) expect(by(deployRoles[env]!), env).toBe(true);
+    expect(by(deployRoles.management!)).toBe(false);
+    expect(by(`arn:aws:iam::${MGMT}:role/platform-ci-deploy-dev`)).toBe(false);
+    expect(by(String(plan.outputs.argocdRoleArn))).toBe(false);
+    expect(
+      by(
+        `arn:aws:iam::${MGMT}:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_PlatformAdmin_6920ee84f6296b15`,
+      ),
+    ).toBe(true);
+    expect(
+      by(
+        `arn:aws:iam::${MGMT}:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_Developer_0123456789abcdef`,
+      ),
+    ).toBe(false);
+    expect(plan.outputs.argocdRegistrarRoleArn).toBe(`arn:aws:iam::${MGMT}:role/platform-argocd-registrar`);
+  });
+
+  it("has no IAM permissions and no cluster-wide access: its access entry only names its group", () => {
+    const arn = plan.outputs.argocdRegistrarRoleArn;
+    expect(
+      ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) =>
+        String(p.inputs.role).startsWith("argocd-registrar"),
+      ),
+    ).toEqual([]);
+    const entry = named(plan, "aws:eks/accessEntry:AccessEntry", "argocd-registrar-access");
+    expect(entry.inputs).toMatchObject({
+      clusterName: "platform-management-eks",
+      principalArn: arn,
+      type: "STANDARD",
+      kubernetesGroups: ["platform:argocd-registrar"],
+    });
+    const policies = ofType(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter(
+      (a) => a.inputs.principalArn === arn,
+    );
+    expect(policies).toEqual([]);
+  });
+
+  it("can reach only secrets in the argocd namespace, changing only the environments' cluster secrets", () => {
+    const bindings = ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").filter((b) =>
+      JSON.stringify(b.inputs.subjects).includes("platform:argocd-registrar"),
+    );
+    expect(bindings.map((b) => b.name)).toEqual(["argocd-registrar"]);
+    expect(plan.resources.filter((r) => /ClusterRole/.test(r.type))).toEqual([]);
+    const role = object(plan, "kubernetes:rbac.authorization.k8s.io/v1:Role", "argocd-registrar");
+    const binding = object(plan, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "argocd-registrar");
+    expect(validateObject(role)).toEqual([]);
+    expect(validateObject(binding)).toEqual([]);
+    expect(role.metadata.namespace).toBe("argocd");
+    expect(binding.metadata.namespace).toBe("argocd");
+    expect(role.rules).toEqual([
+      { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
+      {
+        apiGroups: [""],
+        resources: ["secrets"],
+        resourceNames: ENVS.map((e) => `cluster-platform-${e}-eks`),
+        verbs: ["get", "update", "patch", "delete"],
+      },
+    ]);
+  });
+});
+
+describe("the payments project and ApplicationSet", () => {
+  it("are schema-valid, in argocd, created through the management cluster's provider", () => {
+    for (const [type, name] of [
+      ["kubernetes:argoproj.io/v1alpha1:AppProject", "payments-project"],
+      ["kubernetes:argoproj.io/v1alpha1:ApplicationSet", "payments-applicationset"],
+    ] as const) {
+      const o = object(plan, type, name);
+      expect(validateObject(o), name).toEqual([]);
+      expect(o.metadata).toMatchObject({ name: "payments", namespace: "argocd" });
+      expect(named(plan, type, name).provider).toBe("k8s");
+    }
+  });
+
+  it("the project admits the management ECR's charts and the environments' payments namespaces only", () => {
+    const project = object(
+      plan,
+      "kubernetes:argoproj.io/v1alpha1:AppProject",
+      "payments-project",
+    ) as unknown as {
+      spec: { sourceRepos: string[]; destinations: unknown[]; clusterResourceWhitelist: unknown[] };
+    };
+    expect(plan.outputs.chartRegistry).toBe(`${MGMT}.dkr.ecr.eu-west-2.amazonaws.com/charts`);
+    expect(project.spec.sourceRepos).toEqual([plan.outputs.chartRegistry]);
+    expect(project.spec.destinations).toEqual(
+      ENVS.map((e) => ({ name: `platform-${e}-eks`, namespace: "payments" })),
+    );
+    expect(project.spec.clusterResourceWhitelist).toEqual([]);
+    // The chart repository is one the registries create.
+    expect(Object.keys(plan.outputs.repositoryUrls as object)).toContain("charts/payments");
+  });
+
+  it("the ApplicationSet generates from cluster secrets labelled with a served environment", () => {
+    const appset = object(
+      plan,
+      "kubernetes:argoproj.io/v1alpha1:ApplicationSet",
+      "payments-applicationset",
+    ) as unknown as {
+      spec: {
+        goTemplate: boolean;
+        generators: { clusters: { selector: { matchExpressions: { key: string; values: string[] }[] } } }[];
+        template: { spec: { source: Record<string, unknown> } };
+      };
+    };
+    expect(appset.spec.goTemplate).toBe(true);
+    const environments = appset.spec.generators.flatMap((g) => {
+      expect(Object.keys(g)).toEqual(["clusters"]);
+      return g.clusters.selector.matchExpressions
+        .filter((e) => e.key === "platform.payments/environment")
+        .flatMap((e) => e.values);
+    });
+    expect(new Set(environments)).toEqual(new Set(ENVS));
+    expect(appset.spec.template.spec.source).toMatchObject({
+      repoURL: plan.outputs.chartRegistry,
+      chart: "payments",
+    });
+  });
+});
+
+describe("the chart registry's credentials", () => {
+  it("a repository secret for the registry, kept fresh by a CronJob every 6 hours", () => {
+    const secret = object(plan, "kubernetes:core/v1:Secret", "argocd-repository-charts");
+    expect(validateObject(secret)).toEqual([]);
+    expect(secret.metadata.labels).toEqual({ "argocd.argoproj.io/secret-type": "repository" });
+    expect(secret.stringData).toEqual({
+      name: "ecr-charts",
+      type: "helm",
+      enableOCI: "true",
+      url: plan.outputs.chartRegistry,
+    });
+    const cron = object(plan, "kubernetes:batch/v1:CronJob", "ecr-chart-token") as unknown as {
+      spec: {
+        schedule: string;
+        jobTemplate: {
+          spec: { template: { spec: { serviceAccountName: string; containers: { image: string }[] } } };
+        };
+      };
+    };
+    expect(validateObject(cron)).toEqual([]);
+    expect(cron.spec.schedule).toBe("0 */6 * * *");
+    const pod = cron.spec.jobTemplate.spec.template.spec;
+    expect(pod.containers[0]!.image).toBe(
+      `${VERSIONS.images.awsCli.repository}:${VERSIONS.images.awsCli.tag}`,
+    );
+    expect(pod.serviceAccountName).toBe("ecr-chart-token");
+    for (const [type, name] of [
+      ["kubernetes:core/v1:ServiceAccount", "ecr-chart-token"],
+      ["kubernetes:rbac.authorization.k8s.io/v1:Role", "ecr-chart-token"],
+      ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "ecr-chart-token"],
+    ] as const) {
+      expect(validateObject(object(plan, type, name)), `${type} ${name}`).toEqual([]);
+    }
+  });
+
+  it("the refresher's role can get a registry token and pull charts, nothing else, through Pod Identity", () => {
+    const assoc = named(
+      plan,
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+      "argocd-ecr-token-pod-identity",
+    );
+    expect(assoc.inputs).toMatchObject({ namespace: "argocd", serviceAccount: "ecr-chart-token" });
+    const permissions = doc(
+      named(plan, "aws:iam/rolePolicy:RolePolicy", "argocd-ecr-token-policy").inputs.policy,
+    );
+    const can = (action: string, resource: string) => allows(permissions, { action, resource });
+    expect(can("ecr:GetAuthorizationToken", "*")).toBe(true);
+    expect(can("ecr:BatchGetImage", `arn:aws:ecr:eu-west-2:${MGMT}:repository/charts/payments`)).toBe(true);
+    expect(can("ecr:BatchGetImage", `arn:aws:ecr:eu-west-2:${MGMT}:repository/payments-api`)).toBe(false);
+    expect(can("ecr:PutImage", `arn:aws:ecr:eu-west-2:${MGMT}:repository/charts/payments`)).toBe(false);
+    expect(can("sts:AssumeRole", "*")).toBe(false);
+  });
+});
+
+describe("what the environments read", () => {
+  it("exports the hub cluster's name, endpoint and CA, and the two roles", () => {
+    expect(plan.outputs).toMatchObject({
+      argocdNamespace: "argocd",
+      argocdClusterName: "platform-management-eks",
+      argocdClusterEndpoint: expect.stringMatching(
+        /^https:\/\/[0-9A-F]{32}\.gr7\.eu-west-2\.eks\.amazonaws\.com$/,
+      ),
+      argocdRoleArn: `arn:aws:iam::${MGMT}:role/platform-management-argocd`,
+      argocdRegistrarRoleArn: `arn:aws:iam::${MGMT}:role/platform-argocd-registrar`,
+    });
+    const ca = Buffer.from(String(plan.outputs.argocdClusterCertificateAuthority), "base64").toString();
+    expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
+  });
+});
