@@ -32,6 +32,16 @@ export const VERSIONS = {
       chart: "aws-load-balancer-controller",
       version: "1.13.4",
     },
+    /**
+     * external-dns (app v0.18), environment clusters only. It reads the
+     * `external-dns.alpha.kubernetes.io/` annotations the payments chart sets; check the default
+     * annotation prefix before moving to a release that changes it.
+     */
+    externalDns: {
+      repo: "https://kubernetes-sigs.github.io/external-dns/",
+      chart: "external-dns",
+      version: "1.18.0",
+    },
     ingressNginx: {
       repo: "https://kubernetes.github.io/ingress-nginx",
       chart: "ingress-nginx",

@@ -7,7 +7,11 @@ import {
   argoCdValues,
   argoRolloutsValues,
   clusterSecretStoreManifest,
+  EXTERNAL_DNS,
   EXTERNAL_SECRETS,
+  type ExternalDnsScope,
+  externalDnsPolicy,
+  externalDnsValues,
   externalSecretsPolicy,
   externalSecretsValues,
   ingressClassManifests,
@@ -36,13 +40,19 @@ export interface AddonsArgs {
    * bound by Pod Identity to its application controller and server before ArgoCD starts.
    */
   readonly argoCdPolicy?: pulumi.Input<string>;
+  /**
+   * Environment only (required there): the domain and hosted zone external-dns publishes the ALBs'
+   * names in (`platform:edge.domain`, `platform:edge.hostedZoneId`).
+   */
+  readonly externalDns?: ExternalDnsScope;
 }
 
 /**
  * The cluster's Helm-installed add-ons, pinned in `VERSIONS.charts`: the AWS Load Balancer
  * Controller and External Secrets (each with its own Pod Identity role; External Secrets reads only
- * `<stack>/*` secrets) with a ClusterSecretStore for AWS Secrets Manager, then Argo Rollouts in the
- * environment clusters and ArgoCD in the management cluster, whose application controller and
+ * `<stack>/*` secrets) with a ClusterSecretStore for AWS Secrets Manager, then Argo Rollouts and
+ * external-dns (its own Pod Identity role, changing records in the environment's hosted zone only) in
+ * the environment clusters and ArgoCD in the management cluster, whose application controller and
  * server share one Pod Identity role (`platform-management-argocd`, see `src/components/gitops-hub.ts`).
  */
 export class Addons extends pulumi.ComponentResource {
@@ -132,6 +142,23 @@ export class Addons extends pulumi.ComponentResource {
 
     if (args.role === "environment") {
       release("argo-rollouts", VERSIONS.charts.argoRollouts, ARGO_ROLLOUTS.namespace, argoRolloutsValues());
+
+      // The ALBs' DNS names (origin and internal hostnames), from the Ingresses' hostname annotations.
+      const scope = args.externalDns;
+      if (scope === undefined)
+        throw new Error("Addons: an environment cluster needs externalDns (domain and hosted zone)");
+      const dns = cluster.podIdentityRole(
+        "external-dns",
+        { naming, ...EXTERNAL_DNS, policy: toJson(externalDnsPolicy(scope)) },
+        this,
+      );
+      release(
+        "external-dns",
+        VERSIONS.charts.externalDns,
+        EXTERNAL_DNS.namespace,
+        externalDnsValues({ ...scope, clusterName: cluster.name }),
+        [dns.association],
+      );
     } else {
       // One role for the two components that talk to the environment clusters. Pods get Pod
       // Identity credentials only if created after the association: ArgoCD starts after both.

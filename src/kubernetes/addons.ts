@@ -13,6 +13,8 @@ export const LOAD_BALANCER_CONTROLLER = {
   serviceAccount: "aws-load-balancer-controller",
 };
 export const EXTERNAL_SECRETS = { namespace: "external-secrets", serviceAccount: "external-secrets" };
+/** external-dns (environment clusters only): publishes the ALBs' names in the environment's hosted zone. */
+export const EXTERNAL_DNS = { namespace: "external-dns", serviceAccount: "external-dns" };
 export const ARGO_ROLLOUTS = { namespace: "argo-rollouts" };
 /**
  * ArgoCD's namespace, and the service accounts of the components that talk to the environment
@@ -85,6 +87,71 @@ export function argoCdValues() {
     configs: { params: { "server.insecure": false } },
     dex: { enabled: false },
   };
+}
+
+/** What external-dns may touch: one public hosted zone and the names under one domain. */
+export interface ExternalDnsScope {
+  /** The environment's public domain (`platform:edge.domain`). */
+  readonly domain: string;
+  /** Its Route 53 hosted zone (`platform:edge.hostedZoneId`). */
+  readonly hostedZoneId: string;
+}
+
+/**
+ * external-dns in an environment cluster: it publishes only the names the chart's Ingresses carry in
+ * their `external-dns.alpha.kubernetes.io/hostname` annotation (the origin name on the public ALB, the
+ * internal names on the internal ALB). `--ignore-ingress-rules-spec` keeps it away from the Ingress
+ * rule hosts (`www`, `api`), which are CloudFront aliases Pulumi manages. `upsert-only` never deletes
+ * a record, and the TXT registry, owned by the cluster, stops it overwriting records it did not create.
+ * The zone filter is passed as a flag (`--zone-id-filter`): the chart has no value for it.
+ */
+export function externalDnsValues(a: ExternalDnsScope & { clusterName: string }) {
+  return {
+    provider: { name: "aws" },
+    sources: ["ingress"],
+    domainFilters: [a.domain],
+    policy: "upsert-only",
+    registry: "txt",
+    txtOwnerId: a.clusterName,
+    extraArgs: [
+      `--zone-id-filter=${a.hostedZoneId}`,
+      "--ignore-ingress-rules-spec",
+      "--aws-zone-type=public",
+    ],
+    serviceAccount: { create: true, name: EXTERNAL_DNS.serviceAccount },
+  };
+}
+
+/**
+ * external-dns may change records in the environment's hosted zone only. Route 53 authorises
+ * `ListHostedZones` on `*` alone; the other reads name the zone.
+ */
+export function externalDnsPolicy(a: ExternalDnsScope): PolicyDocument {
+  const zone = `arn:aws:route53:::hostedzone/${a.hostedZoneId}`;
+  return policy(
+    {
+      Sid: "ChangeRecordsInTheEnvironmentsZone",
+      Effect: "Allow",
+      Action: "route53:ChangeResourceRecordSets",
+      Resource: zone,
+    },
+    {
+      Sid: "ReadTheEnvironmentsZone",
+      Effect: "Allow",
+      Action: [
+        "route53:ListResourceRecordSets",
+        "route53:ListTagsForResource",
+        "route53:ListTagsForResources",
+      ],
+      Resource: zone,
+    },
+    {
+      Sid: "ListHostedZones",
+      Effect: "Allow",
+      Action: "route53:ListHostedZones",
+      Resource: "*",
+    },
+  );
 }
 
 /** The ClusterSecretStore: AWS Secrets Manager in the stack's region, with the operator's Pod Identity credentials. */

@@ -8,7 +8,8 @@ import { clusterName } from "../naming";
 import { argoCdPolicy } from "./gitops";
 
 /**
- * The stack's EKS cluster, Karpenter and add-ons, from `platform:cluster` and `platform:karpenter`. The
+ * The stack's EKS cluster, Karpenter and add-ons, from `platform:cluster` and `platform:karpenter` (and,
+ * in an environment, the domain and hosted zone of `platform:edge` for external-dns). The
  * private API endpoint answers the management VPC (VPN clients, ArgoCD and CI runners reach every
  * cluster from there). Returns the stack outputs it adds.
  */
@@ -45,7 +46,9 @@ export function clusterStack(cfg: PlatformConfig, network: Network, provider: aw
       role: cfg.role,
       dependsOn: [karpenter.nodePool],
       protect: cfg.info.productionGrade,
-      ...(cfg.role === "management" ? { argoCdPolicy: argoCdPolicy(cfg) } : {}),
+      ...(cfg.role === "management"
+        ? { argoCdPolicy: argoCdPolicy(cfg) }
+        : { externalDns: { domain: cfg.edge.domain, hostedZoneId: cfg.edge.hostedZoneId } }),
     },
     { provider },
   );

@@ -80,6 +80,26 @@ describe.each(ENVIRONMENTS)("charts/payments hosts against the %s edge", (env) =
     for (const host of [...hostsOn("alb-public"), ...hostsOn("alb-internal")]) expect(names).toContain(host);
   });
 
+  it("has external-dns publish the origin name for the public ALB and the internal names for the internal one, never an alias", () => {
+    const edge = stackValue<{ hostnames: string[]; internalHostnames: string[]; originHostname: string }>(
+      env,
+      "platform:edge",
+    );
+    const dnsNamesOn = (className: string) => {
+      const ingresses = objects
+        .filter((o) => o.kind === "Ingress")
+        .filter((o) => (o.spec as { ingressClassName?: string }).ingressClassName === className);
+      expect(ingresses.length, className).toBeGreaterThan(0);
+      return ingresses.map((o) =>
+        (o.metadata.annotations?.["external-dns.alpha.kubernetes.io/hostname"] ?? "").split(","),
+      );
+    };
+    const published = [...dnsNamesOn("alb-public"), ...dnsNamesOn("alb-internal")].flat();
+    for (const names of dnsNamesOn("alb-public")) expect(names).toEqual([edge.originHostname]);
+    for (const names of dnsNamesOn("alb-internal")) expect(names).toEqual(edge.internalHostnames);
+    for (const name of published) expect(edge.hostnames, `${name} is a CloudFront alias`).not.toContain(name);
+  });
+
   it("listens on HTTPS only on both ALBs", () => {
     for (const ingress of objects.filter((o) => o.kind === "Ingress")) {
       expect(ingress.metadata?.annotations?.["alb.ingress.kubernetes.io/listen-ports"]).toBe(

@@ -41,6 +41,11 @@ const schemaCases: Case[] = [
     expect: ["at '/workloads/payments-web/ingress'", "additional properties 'hots' not allowed"],
   },
   {
+    what: "an ALB DNS name that is not a lowercase DNS name",
+    overrides: { set: ["ingressClasses.public.dnsNames[0]=Origin_Dev"] },
+    expect: ["at '/ingressClasses/public/dnsNames/0'", "does not match pattern"],
+  },
+  {
     what: "an unknown workload",
     overrides: { set: ["workloads.payments-cron.enabled=true"] },
     expect: ["at '/workloads'", "additional properties 'payments-cron' not allowed"],
@@ -124,6 +129,18 @@ const guardCases: Case[] = [
     what: "the internal ingress class pointing at the public load balancer",
     overrides: { set: ["ingressClasses.internal.className=alb-public"] },
     expect: ["ingressClasses.public.className and ingressClasses.internal.className must differ"],
+  },
+  {
+    what: "an external-dns hostname set on one Ingress instead of through its class's dnsNames",
+    env: "dev",
+    overrides: {
+      set: [
+        "workloads.payments-web.ingress.annotations.external-dns\\.alpha\\.kubernetes\\.io/hostname=www.dev.payments.example.com",
+      ],
+    },
+    expect: [
+      "workloads.payments-web: set the external-dns.alpha.kubernetes.io/hostname annotation through ingressClasses.public.dnsNames only",
+    ],
   },
   {
     what: "two workloads on the same host and path of one load balancer",

@@ -4,11 +4,15 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
   clusterSecretStoreManifest,
+  EXTERNAL_DNS,
+  externalDnsPolicy,
+  externalDnsValues,
   externalSecretsPolicy,
   INGRESS_CLASSES,
   loadBalancerControllerPolicy,
   SECRET_STORE_NAME,
 } from "../../src/kubernetes/addons";
+import type { PolicyDocument } from "../../src/policies/document";
 import { VERSIONS } from "../../src/versions";
 import { named, ofType, type PlanResult, planStack, stackValue } from "../harness";
 import { validateObject as validateStrictly } from "../k8s/schema";
@@ -32,7 +36,7 @@ const customResources = (p: PlanResult) =>
   );
 
 describe.each(STACKS)("%s add-ons", (stack) => {
-  it("installs the pinned charts the cluster needs, ArgoCD only in management and Rollouts only in the environments", async () => {
+  it("installs the pinned charts the cluster needs, ArgoCD only in management, Rollouts and external-dns only in the environments", async () => {
     const p = await planStack(stack);
     const releases = Object.fromEntries(
       ofType(p, "kubernetes:helm.sh/v3:Release")
@@ -45,7 +49,10 @@ describe.each(STACKS)("%s add-ons", (stack) => {
       "external-secrets": pin(VERSIONS.charts.externalSecrets),
       ...(stack === "management"
         ? { "argo-cd": pin(VERSIONS.charts.argoCd) }
-        : { "argo-rollouts": pin(VERSIONS.charts.argoRollouts) }),
+        : {
+            "argo-rollouts": pin(VERSIONS.charts.argoRollouts),
+            "external-dns": pin(VERSIONS.charts.externalDns),
+          }),
     });
   });
 
@@ -120,7 +127,102 @@ describe.each(STACKS)("%s add-ons", (stack) => {
   });
 });
 
+describe.each(["dev", "preprod", "prod"] as const)("%s external-dns", (stack) => {
+  const edge = () =>
+    stackValue<{ domain: string; hostedZoneId: string; hostnames: string[] }>(stack, "platform:edge");
+
+  it("is restricted to the environment's zone and domain, upsert-only, ignoring the Ingress rule hosts", async () => {
+    const p = await planStack(stack);
+    const { domain, hostedZoneId } = edge();
+    const release = named(p, "kubernetes:helm.sh/v3:Release", "external-dns");
+    expect(release.inputs).toMatchObject({
+      namespace: "external-dns",
+      chart: VERSIONS.charts.externalDns.chart,
+      version: VERSIONS.charts.externalDns.version,
+      repositoryOpts: { repo: VERSIONS.charts.externalDns.repo },
+    });
+    const values = release.inputs.values as ReturnType<typeof externalDnsValues>;
+    expect(values).toMatchObject({
+      provider: { name: "aws" },
+      sources: ["ingress"],
+      domainFilters: [domain],
+      policy: "upsert-only",
+      registry: "txt",
+      txtOwnerId: `platform-${stack}-eks`,
+    });
+    expect(values.extraArgs).toEqual(
+      expect.arrayContaining([
+        `--zone-id-filter=${hostedZoneId}`,
+        "--ignore-ingress-rules-spec",
+        "--aws-zone-type=public",
+      ]),
+    );
+    expect(values.extraArgs.filter((a) => a.startsWith("--zone-id-filter="))).toHaveLength(1);
+  });
+
+  it("changes records in exactly that zone, through the Pod Identity association of the values' service account", async () => {
+    const p = await planStack(stack);
+    const { hostedZoneId } = edge();
+    const values = named(p, "kubernetes:helm.sh/v3:Release", "external-dns").inputs.values as ReturnType<
+      typeof externalDnsValues
+    >;
+    const assoc = named(
+      p,
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+      "external-dns-pod-identity",
+    );
+    expect(assoc.inputs).toMatchObject({
+      namespace: "external-dns",
+      serviceAccount: values.serviceAccount.name,
+    });
+    expect(values.serviceAccount.create).toBe(true);
+    const doc = JSON.parse(
+      named(p, "aws:iam/rolePolicy:RolePolicy", "external-dns-policy").inputs.policy as string,
+    ) as PolicyDocument;
+    const changes = doc.Statement.filter((s) =>
+      [s.Action].flat().some((a) => /^route53:(ChangeResourceRecordSets|\*)$|^\*$/.test(String(a))),
+    );
+    expect(changes).toHaveLength(1);
+    expect(changes[0]?.Resource).toBe(`arn:aws:route53:::hostedzone/${hostedZoneId}`);
+  });
+});
+
 describe("add-on builders", () => {
+  it("external-dns may only read outside its zone, and only ListHostedZones on every resource", () => {
+    const doc = externalDnsPolicy({ domain: "prod.payments.example.com", hostedZoneId: "Z0PROD" });
+    const zone = "arn:aws:route53:::hostedzone/Z0PROD";
+    const actions = (s: (typeof doc.Statement)[number]) => [s.Action].flat().map(String);
+    for (const s of doc.Statement) {
+      expect(s.Effect).toBe("Allow");
+      for (const a of actions(s)) expect(a).toMatch(/^route53:(Change|List)[A-Za-z]+$/);
+      if (s.Resource === "*") expect(actions(s)).toEqual(["route53:ListHostedZones"]);
+      else expect(s.Resource).toBe(zone);
+    }
+    const all = doc.Statement.flatMap(actions);
+    expect(new Set(all)).toEqual(
+      new Set([
+        "route53:ChangeResourceRecordSets",
+        "route53:ListHostedZones",
+        "route53:ListResourceRecordSets",
+        "route53:ListTagsForResource",
+        "route53:ListTagsForResources",
+      ]),
+    );
+  });
+
+  it("external-dns publishes only the annotated hostnames of Ingresses, never deleting a record", () => {
+    const values = externalDnsValues({
+      domain: "dev.payments.example.com",
+      hostedZoneId: "Z0DEV",
+      clusterName: "platform-dev-eks",
+    });
+    expect(values.sources).toEqual(["ingress"]);
+    expect(values.policy).toBe("upsert-only");
+    expect(values.extraArgs).toContain("--ignore-ingress-rules-spec");
+    expect(values.extraArgs).toContain("--zone-id-filter=Z0DEV");
+    expect(values.serviceAccount.name).toBe(EXTERNAL_DNS.serviceAccount);
+  });
+
   it("ingress classes match the chart's class names and ALB groups", () => {
     for (const c of Object.values(INGRESS_CLASSES)) {
       const chart = Object.values(CHART).find((x) => x.className === c.className);
