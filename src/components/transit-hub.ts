@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumedOnlyBy, NETWORK_HUB_ROLE_NAME, networkHubPermissions } from "../identity/roles";
 import { type TransitDesign, transitRouteTables } from "../management/transit";
-import { type NameContext, nameTag } from "../naming";
+import { type NameContext, nameTag, physicalName } from "../naming";
 import { toJson } from "../policies/document";
 
 export interface TransitHubArgs {
@@ -67,7 +67,7 @@ export class TransitHub extends pulumi.ComponentResource {
     const share = new aws.ram.ResourceShare(
       "tgw-share",
       {
-        name: `${naming.project}-${naming.stack}-tgw`,
+        name: physicalName(naming, "tgw"),
         allowExternalPrincipals: false,
         tags: nameTag(naming, "tgw-share"),
       },
