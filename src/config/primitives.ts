@@ -17,6 +17,21 @@ export const awsRegion = z
   .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "expected an AWS region such as eu-west-2");
 export const nonEmpty = z.string().min(1, "must not be empty");
 
+/** A lowercase, fully qualified DNS name; `example` shows the expected form in the message. */
+export function dnsName(example: string) {
+  return z
+    .string()
+    .regex(
+      /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/,
+      `expected a lowercase DNS name such as ${example}`,
+    );
+}
+
+/** A Route 53 hosted zone id. */
+export const hostedZoneId = z
+  .string()
+  .regex(/^Z[A-Z0-9]{1,32}$/, "expected a Route 53 hosted zone id such as Z0123456789ABC");
+
 /** An IPv4 block whose prefix length lies in [min, max]. */
 export function ipv4Block(min: number, max: number) {
   return z.string().superRefine((value, ctx) => {

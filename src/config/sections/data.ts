@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dnsName, hostedZoneId } from "../primitives";
 import type { Rule, RuleIssue } from "../rules";
 
 /**
@@ -228,16 +229,9 @@ export const searchSchema = z
 export const emailSchema = z
   .object({
     /** The sending domain verified in SES (receipts and alerts come from it). */
-    domain: z
-      .string()
-      .regex(
-        /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/,
-        "expected a domain name such as dev.payments.example.com",
-      ),
+    domain: dnsName("dev.payments.example.com"),
     /** The Route 53 hosted zone of `domain`, where the DKIM and MAIL FROM records go. */
-    hostedZoneId: z
-      .string()
-      .regex(/^Z[A-Z0-9]{1,32}$/, "expected a Route 53 hosted zone id such as Z0123456789ABC"),
+    hostedZoneId,
     /** Custom MAIL FROM label: mail is sent from `<mailFromSubdomain>.<domain>`. */
     mailFromSubdomain: z
       .string()

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dnsName, hostedZoneId } from "../primitives";
 import type { Rule, RuleIssue } from "../rules";
 
 /**
@@ -6,14 +7,6 @@ import type { Rule, RuleIssue } from "../rules";
  * and the static-assets bucket, its us-east-1 certificate, its WAF web ACL and its DNS names.
  * Rules that span keys are in `EDGE_RULES`.
  */
-
-const dnsName = (example: string) =>
-  z
-    .string()
-    .regex(
-      /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/,
-      `expected a lowercase DNS name such as ${example}`,
-    );
 
 /** `/*` (or `*`) would send every request to the assets bucket and none to the application. */
 const CATCH_ALL_PATTERNS = ["*", "/*"];
@@ -25,9 +18,7 @@ export const edgeSchema = z
     /** The environment's public domain; every CloudFront alias lies under it. */
     domain: dnsName("dev.payments.example.com"),
     /** The Route 53 hosted zone of `domain`: certificate validation and alias records go there. */
-    hostedZoneId: z
-      .string()
-      .regex(/^Z[A-Z0-9]{1,32}$/, "expected a Route 53 hosted zone id such as Z0123456789ABC"),
+    hostedZoneId,
     /** The public names of the distribution (its aliases and the certificate's names); at most 10 (ACM's default). */
     hostnames: z
       .array(dnsName("www.dev.payments.example.com"))
