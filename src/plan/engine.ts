@@ -3,7 +3,6 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { parse as parseYaml } from "yaml";
-import { loadConfig } from "../config";
 import {
   findProjectRoot,
   PROJECT,
@@ -124,8 +123,9 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
     else raw[k] = v;
   }
   const { values, secretKeys } = toPulumiConfig(raw);
-  // The requested stack's config is validated first, so its own error is the one reported
-  // (not one from the management stack evaluated for its outputs below).
+  // Validated first, with exactly the inputs the program's loadConfig() sees, so a bad config
+  // surfaces as the ConfigError itself before anything is registered, and the requested stack's
+  // error is the one reported (not one from the management stack evaluated for its outputs).
   parseConfig({
     stack,
     project: PROJECT,
@@ -170,10 +170,6 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
     "organization",
   );
   pulumi.runtime.setAllConfig(values, secretKeys);
-
-  // Validate first, exactly as the program does, so a bad config surfaces as the ConfigError
-  // itself, before anything is registered.
-  loadConfig();
 
   const pending: Pending[] = [];
   const byResource = new Map<pulumi.Resource, Pending>();
