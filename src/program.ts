@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, loadConfig } from "./config";
-import { awsProvider } from "./provider";
-import { environmentStack } from "./stacks/environment";
-import { managementStack } from "./stacks/management";
+import { ConfigError, loadConfig } from "./core";
+import { awsProvider } from "./core/provider";
+import { environmentStack } from "./environment";
+import { managementStack } from "./management";
 
 /**
  * The program: validate the stack's config into the model (nothing is registered if that

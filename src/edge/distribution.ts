@@ -1,4 +1,4 @@
-import { boundedName, type NameContext, physicalName } from "../naming";
+import { boundedName, type NameContext, physicalName } from "../core/naming";
 
 /**
  * The CloudFront distribution of an environment as plain data: origins, cache behaviours,

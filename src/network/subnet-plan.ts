@@ -1,4 +1,4 @@
-import { type Cidr, formatCidr, parseCidr, subnet } from "../config/cidr";
+import { type Cidr, formatCidr, parseCidr, subnet } from "../core/cidr";
 
 /**
  * The subnet plan for one VPC, a pure function of the VPC block and its AZs.

@@ -7,8 +7,8 @@
  * same as JSON. A configuration error exits 2 with the error alone; any other failure exits 1.
  */
 import * as fs from "node:fs";
-import { ConfigError } from "../config/load";
-import { STACK_NAMES, stackFileName } from "../config/stacks";
+import { ConfigError } from "../core/config-loader";
+import { STACK_NAMES, stackFileName } from "../core/stacks";
 import { evaluateStack } from "./engine";
 import { renderText, toPlanJson } from "./render";
 

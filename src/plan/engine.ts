@@ -10,8 +10,8 @@ import {
   readChartVersion,
   readStackFiles,
   useProjectRoot,
-} from "../config/load";
-import { isStackName, STACKS, stackFileName } from "../config/stacks";
+} from "../core/config-loader";
+import { isStackName, STACKS, stackFileName } from "../core/stacks";
 import { type MockContext, mockResource } from "./mock-state";
 
 /**

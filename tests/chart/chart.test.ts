@@ -6,7 +6,7 @@
 import type { IRollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1";
 import type { IContainer, IPodSpec } from "kubernetes-models/v1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { describe as describeObject, VALIDATORS, validateObject } from "../k8s/schema";
+import { describe as describeObject, VALIDATORS, validateObject } from "../support/k8s-schema";
 import { ENVIRONMENTS, type Environment, type K8sObject, lintChart, NAMESPACE, renderChart } from "./helm";
 import { containersOf, type Named, podTemplates, Rendered, selects } from "./rendered";
 

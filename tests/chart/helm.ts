@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
-import { VERSIONS } from "../../src/versions";
+import { VERSIONS } from "../../src/core/versions";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 export const CHART_DIR = path.join(REPO_ROOT, "charts", "payments");

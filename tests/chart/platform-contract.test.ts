@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { named, ofType, planStack, stackValue } from "../harness";
+import { named, ofType, planStack, stackValue } from "../support/harness";
 import { ENVIRONMENTS, type K8sObject, NAMESPACE, renderChart } from "./helm";
 
 /**

@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { findProjectRoot } from "../../src/config/load";
-import type { StackName } from "../../src/config/stacks";
-import { ENVIRONMENT_GATED_STACKS } from "../../src/policies/ci-trust";
+import { findProjectRoot } from "../../src/core/config-loader";
+import type { StackName } from "../../src/core/stacks";
+import { ENVIRONMENT_GATED_STACKS } from "../../src/governance/ci-trust";
 
 const root = findProjectRoot();
 const actionlint = path.join(root, ".tools/bin/actionlint");

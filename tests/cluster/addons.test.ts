@@ -11,11 +11,11 @@ import {
   INGRESS_CLASSES,
   loadBalancerControllerPolicy,
   SECRET_STORE_NAME,
-} from "../../src/kubernetes/addons";
-import type { PolicyDocument } from "../../src/policies/document";
-import { VERSIONS } from "../../src/versions";
-import { named, ofType, type PlanResult, planStack, stackValue } from "../harness";
-import { validateObject as validateStrictly } from "../k8s/schema";
+} from "../../src/cluster/addon-values";
+import type { PolicyDocument } from "../../src/core/policy-document";
+import { VERSIONS } from "../../src/core/versions";
+import { named, ofType, type PlanResult, planStack, stackValue } from "../support/harness";
+import { validateObject as validateStrictly } from "../support/k8s-schema";
 
 /** The chart's ingress classes (charts/payments/values.yaml): the platform must offer exactly these. */
 const CHART = (

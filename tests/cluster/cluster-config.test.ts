@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { accessGrants } from "../../src/cluster/access-entries";
 import {
   accessEntryPrincipalArn,
   addonKubernetesMinor,
   minimumNodePoolCpu,
   PLATFORM_WORKLOAD_CPU,
-} from "../../src/config/sections/cluster";
-import { accessGrants } from "../../src/kubernetes/access";
-import { addonConfiguration, amiTypeFor } from "../../src/kubernetes/system";
-import { VERSIONS } from "../../src/versions";
-import { expectConfigError, stackValue } from "../harness";
+} from "../../src/cluster/cluster-config";
+import { addonConfiguration, amiTypeFor } from "../../src/cluster/system-nodes";
+import { VERSIONS } from "../../src/core/versions";
+import { expectConfigError, stackValue } from "../support/harness";
 
 type Section = Record<string, unknown>;
 const cluster = (stack: string) =>

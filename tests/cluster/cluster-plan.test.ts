@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { VERSIONS } from "../../src/versions";
+import { VERSIONS } from "../../src/core/versions";
 import {
   named,
   ofType,
@@ -9,8 +9,8 @@ import {
   planWith,
   stackValue,
   within,
-} from "../harness";
-import { validateObject as validateStrictly } from "../k8s/schema";
+} from "../support/harness";
+import { validateObject as validateStrictly } from "../support/k8s-schema";
 
 const STACKS = ["dev", "preprod", "prod", "management"] as const;
 const plans = Object.fromEntries(STACKS.map((s) => [s, () => planStack(s)])) as Record<

@@ -1,20 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { karpenterSchema } from "../../src/config/sections/cluster";
-import { chartSource } from "../../src/kubernetes/helm";
+import { karpenterSchema } from "../../src/cluster/cluster-config";
 import {
   interruptionQueuePolicy,
   karpenterControllerPolicy,
   podIdentityTrust,
-} from "../../src/kubernetes/iam";
+} from "../../src/cluster/cluster-iam";
+import { chartSource } from "../../src/cluster/helm-charts";
 import {
   DISCOVERY_TAG,
   ec2NodeClassManifest,
   INTERRUPTION_EVENTS,
   karpenterValues,
   nodePoolManifest,
-} from "../../src/kubernetes/karpenter";
-import { VERSIONS } from "../../src/versions";
-import { validateObject as validateStrictly } from "../k8s/schema";
+} from "../../src/cluster/karpenter-manifests";
+import { VERSIONS } from "../../src/core/versions";
+import { validateObject as validateStrictly } from "../support/k8s-schema";
 
 const karpenter = karpenterSchema.parse({
   instanceFamilies: ["m6i", "m7i"],

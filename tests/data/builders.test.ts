@@ -1,19 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { isPerformanceInsightsRetention } from "../../src/config/sections/data";
-import { alarmDefinitions } from "../../src/data/alarms";
-import { postgresParameters } from "../../src/data/database";
-import { adminPolicy, apiPolicy, clusterWorkerPolicy, workerFunctionPolicy } from "../../src/data/iam";
-import { DATA_KEY_VIA_SERVICES, dataKeyPolicy } from "../../src/data/key-policy";
-import { dataNames } from "../../src/data/names";
+import { podIdentityTrustFor } from "../../src/cluster/cluster-iam";
+import { asList, type PolicyDocument } from "../../src/core/policy-document";
+import { alarmDefinitions } from "../../src/data/alarm-definitions";
+import { isPerformanceInsightsRetention } from "../../src/data/data-config";
+import { DATA_KEY_VIA_SERVICES, dataKeyPolicy } from "../../src/data/data-key-policy";
+import { dataNames } from "../../src/data/data-names";
 import {
   archiveBucketPolicy,
   assertVisibilityTimeout,
   queuePolicy,
   redriveAllowPolicy,
   redrivePolicy,
-} from "../../src/data/pipeline";
-import { podIdentityTrustFor } from "../../src/kubernetes/iam";
-import { asList, type PolicyDocument } from "../../src/policies/document";
+} from "../../src/data/pipeline-policies";
+import { postgresParameters } from "../../src/data/postgres-parameters";
+import {
+  adminPolicy,
+  apiPolicy,
+  clusterWorkerPolicy,
+  workerFunctionPolicy,
+} from "../../src/data/workload-policies";
 
 const ACCOUNT = "751029384756";
 const REGION = "eu-west-2";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { asList, type PolicyDocument } from "../../src/core/policy-document";
 import { MOCK_SECRET } from "../../src/plan/engine";
-import { asList, type PolicyDocument } from "../../src/policies/document";
 import {
   expectConfigError,
   named,
@@ -11,7 +11,7 @@ import {
   planWith,
   stackValue,
   within,
-} from "../harness";
+} from "../support/harness";
 
 /** The data services and payments pipeline, asserted on the offline plans of dev, preprod and prod. */
 

@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { findProjectRoot } from "../../src/config/load";
-import { STACK_NAMES } from "../../src/config/stacks";
-import { STACK_FILES } from "../config/fixtures";
+import { findProjectRoot } from "../../src/core/config-loader";
+import { STACK_NAMES } from "../../src/core/stacks";
+import { STACK_FILES } from "../core/config-fixtures";
 
 const root = findProjectRoot();
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { PolicyDocument } from "../../src/core/policy-document";
 import { MANAGED_POLICY_IDS, ORIGIN_IDS } from "../../src/edge/distribution";
-import { MANAGED_RULE_GROUPS } from "../../src/edge/waf";
-import type { PolicyDocument } from "../../src/policies/document";
+import { MANAGED_RULE_GROUPS } from "../../src/edge/waf-rules";
 import {
   named,
   ofType,
@@ -11,7 +11,7 @@ import {
   planWith,
   stackValue,
   within,
-} from "../harness";
+} from "../support/harness";
 
 /** The edge of the application environments (CloudFront, WAF, certificate, DNS), on the offline plans. */
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isUnderDomain } from "../../src/config/sections/edge";
-import { assetsBucketPolicy } from "../../src/data/pipeline";
+import { assetsBucketPolicy } from "../../src/data/pipeline-policies";
 import {
   ALL_METHODS,
   appOriginConfig,
@@ -12,7 +11,8 @@ import {
   ORIGIN_IDS,
   securityHeaders,
 } from "../../src/edge/distribution";
-import { MANAGED_RULE_GROUPS, webAclRules } from "../../src/edge/waf";
+import { isUnderDomain } from "../../src/edge/edge-config";
+import { MANAGED_RULE_GROUPS, webAclRules } from "../../src/edge/waf-rules";
 
 /** The edge's pure parts: cache behaviours, headers, WAF rules, names, the assets bucket policy. */
 

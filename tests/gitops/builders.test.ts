@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { argoCdHubPermissions, chartPullPermissions, deployerRoleArn } from "../../src/identity/gitops";
-import { assumedOnlyBy } from "../../src/identity/roles";
+import { argoCdHubPermissions, chartPullPermissions, deployerRoleArn } from "../../src/gitops/gitops-iam";
 import {
   AUTO_SYNC_LABEL,
   applicationSetManifest,
@@ -23,11 +22,17 @@ import {
   repositorySecretManifest,
   TOKEN_REFRESH_SCRIPT,
   tokenRefresherManifests,
-} from "../../src/kubernetes/gitops";
+} from "../../src/gitops/gitops-manifests";
+import { assumedOnlyBy } from "../../src/governance/platform-roles";
 import { CHART_DIR, ENVIRONMENTS, renderChart, requireHelm } from "../chart/helm";
-import { validateObject } from "../k8s/schema";
-import { allows } from "../policies/evaluate";
-import { type ApplicationSetLike, type ClusterSecret, generate, renderApplications } from "./render";
+import { validateObject } from "../support/k8s-schema";
+import { allows } from "../support/policy-evaluator";
+import {
+  type ApplicationSetLike,
+  type ClusterSecret,
+  generate,
+  renderApplications,
+} from "./applicationset-render";
 
 const REGISTRY = chartRegistry("318274619203", "eu-west-2");
 const CLUSTERS = ENVIRONMENTS.map((e) => `platform-${e}-eks`);

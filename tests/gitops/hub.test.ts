@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { VERSIONS } from "../../src/versions";
-import { named, ofType, type PlanResult, planStack, stackValue } from "../harness";
-import { validateObject } from "../k8s/schema";
-import { allows } from "../policies/evaluate";
-import { doc, object, roleNamed } from "./plan";
+import { VERSIONS } from "../../src/core/versions";
+import { named, ofType, type PlanResult, planStack, stackValue } from "../support/harness";
+import { validateObject } from "../support/k8s-schema";
+import { allows } from "../support/policy-evaluator";
+import { doc, object, roleNamed } from "./gitops-plan";
 
 /** The management stack as ArgoCD's hub. */
 

@@ -3,8 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { TOKEN_REFRESH_SCRIPT } from "../../src/kubernetes/gitops";
-import { CHAINED_TOKEN_SCRIPT, clusterApiOf, roleKubeconfig } from "../../src/kubernetes/kubeconfig";
+import { CHAINED_TOKEN_SCRIPT, clusterApiOf, roleKubeconfig } from "../../src/cluster/kubeconfig";
+import { TOKEN_REFRESH_SCRIPT } from "../../src/gitops/gitops-manifests";
 
 const API = { server: "https://ABC.gr7.eu-west-2.eks.amazonaws.com", caData: "LS0tLS1CRUdJTg==" };
 const DEPLOY = "arn:aws:iam::529381746102:role/platform-deploy";

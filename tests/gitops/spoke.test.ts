@@ -1,9 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { named, ofType, type PlanResult, planStack, planWith, stackValue } from "../harness";
-import { validateObject } from "../k8s/schema";
-import { allows } from "../policies/evaluate";
-import { doc, object, reveal, roleNamed } from "./plan";
-import { type ApplicationSetLike, type ClusterSecret, generate, renderApplications } from "./render";
+import { named, ofType, type PlanResult, planStack, planWith, stackValue } from "../support/harness";
+import { validateObject } from "../support/k8s-schema";
+import { allows } from "../support/policy-evaluator";
+import {
+  type ApplicationSetLike,
+  type ClusterSecret,
+  generate,
+  renderApplications,
+} from "./applicationset-render";
+import { doc, object, reveal, roleNamed } from "./gitops-plan";
 
 /** The environment stacks as ArgoCD's spokes, and what the hub makes of them. */
 

@@ -1,7 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { overlaps } from "../../src/config/cidr";
-import { REQUIRED_INTERFACE_ENDPOINTS } from "../../src/config/schema";
-import { type PlannedResource, type PlanResult, planStack, planWith, stackValue, within } from "../harness";
+import { overlaps } from "../../src/core/cidr";
+import { REQUIRED_INTERFACE_ENDPOINTS } from "../../src/core/config-schema";
+import {
+  type PlannedResource,
+  type PlanResult,
+  planStack,
+  planWith,
+  stackValue,
+  within,
+} from "../support/harness";
 
 const VPC = "aws:ec2/vpc:Vpc";
 const SUBNET = "aws:ec2/subnet:Subnet";

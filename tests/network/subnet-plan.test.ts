@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cidrSize, contains, overlaps, parseCidr } from "../../src/config/cidr";
+import { cidrSize, contains, overlaps, parseCidr } from "../../src/core/cidr";
 import { planSubnets, subnetsOf } from "../../src/network/subnet-plan";
 
 const AZS = ["eu-west-2a", "eu-west-2b", "eu-west-2c"];

@@ -3,8 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { findProjectRoot } from "../../src/config/load";
-import { STACK_NAMES } from "../../src/config/stacks";
+import { findProjectRoot } from "../../src/core/config-loader";
+import { STACK_NAMES } from "../../src/core/stacks";
 import { run } from "../../src/plan/cli";
 
 async function plan(...argv: string[]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { STACK_NAMES } from "../../src/config/stacks";
-import { ofType, planStack } from "../harness";
+import { STACK_NAMES } from "../../src/core/stacks";
+import { ofType, planStack } from "../support/harness";
 
 const REQUIRED_TAGS = ["Project", "Environment", "Owner", "CostCenter", "ManagedBy"] as const;
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { deliveredTo, transitRouteTables } from "../../src/management/transit";
-import { routerUserData } from "../../src/management/vpn";
-import type { PolicyDocument } from "../../src/policies/document";
-import { named, ofType, type PlanResult, planStack, within } from "../harness";
-import { allows } from "../policies/evaluate";
+import type { PolicyDocument } from "../../src/core/policy-document";
+import { routerUserData } from "../../src/transit/router-user-data";
+import { deliveredTo, transitRouteTables } from "../../src/transit/transit-routes";
+import { named, ofType, type PlanResult, planStack, within } from "../support/harness";
+import { allows } from "../support/policy-evaluator";
 
 const ENVS = { dev: "10.10.0.0/16", preprod: "10.20.0.0/16", prod: "10.30.0.0/16" };
 const DESIGN = { managementCidr: "10.0.0.0/16", vpnClientCidr: "100.64.0.0/10", environments: ENVS };

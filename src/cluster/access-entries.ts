@@ -1,0 +1,34 @@
+import { accessEntryPrincipalArn, type ClusterAccess } from "./cluster-config";
+
+/** The EKS access policies each access level maps to (cluster-wide scope). */
+export const ACCESS_POLICIES = {
+  admin: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+  deploy: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy",
+  readOnly: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+} as const;
+export type AccessLevel = keyof typeof ACCESS_POLICIES;
+
+export interface AccessGrant {
+  /** Stable logical-name suffix: level and role name. */
+  readonly id: string;
+  readonly level: AccessLevel;
+  /** The ARN as EKS takes it (Identity Center path removed). */
+  readonly principalArn: string;
+  readonly policyArn: string;
+}
+
+/** One grant per configured principal: the access entry and its policy association. */
+export function accessGrants(access: ClusterAccess): AccessGrant[] {
+  return (Object.keys(ACCESS_POLICIES) as AccessLevel[]).flatMap((level) =>
+    access[level].map((arn) => {
+      const principalArn = accessEntryPrincipalArn(arn);
+      const roleName = principalArn.slice(principalArn.lastIndexOf("/") + 1);
+      return {
+        id: `${level}-${roleName.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}`,
+        level,
+        principalArn,
+        policyArn: ACCESS_POLICIES[level],
+      };
+    }),
+  );
+}

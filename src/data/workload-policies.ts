@@ -1,0 +1,190 @@
+import { type PolicyDocument, type PolicyStatement, policy } from "../core/policy-document";
+
+/**
+ * Least-privilege policies of the payments workloads. Every resource is an exact ARN of this
+ * environment; the only patterns are sub-resources anchored to one exact parent (objects under
+ * the archive prefix, the index's documents, the worker log group's streams).
+ */
+
+/** The exact resources the workloads touch. */
+export interface WorkloadResources {
+  readonly queueArn: string;
+  readonly tableArn: string;
+  readonly archiveBucketArn: string;
+  /** Key prefix of the raw payloads, ending in `/`. */
+  readonly archivePrefix: string;
+  readonly keyArn: string;
+  readonly providerSecretArn: string;
+  readonly searchDomainArn: string;
+  readonly searchIndex: string;
+  /** `rds-db:connect` ARNs (see `arns.dbUser`). */
+  readonly dbConnect: {
+    readonly worker: string;
+    readonly api: readonly string[];
+    readonly admin: readonly string[];
+  };
+}
+
+const objectsUnder = (r: WorkloadResources) => `${r.archiveBucketArn}/${r.archivePrefix}*`;
+const index = (r: WorkloadResources) => [
+  `${r.searchDomainArn}/${r.searchIndex}`,
+  `${r.searchDomainArn}/${r.searchIndex}/*`,
+];
+
+function keyUse(r: WorkloadResources, actions: string[]): PolicyStatement {
+  return { Sid: "UseDataKey", Effect: "Allow", Action: actions, Resource: r.keyArn };
+}
+
+/** What the worker (Lambda or in-cluster) does with the data: consume, complete, persist, index. */
+function workerDataStatements(r: WorkloadResources): PolicyStatement[] {
+  return [
+    {
+      Sid: "ConsumePaymentsQueue",
+      Effect: "Allow",
+      Action: [
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:ChangeMessageVisibility",
+        "sqs:GetQueueAttributes",
+      ],
+      Resource: r.queueArn,
+    },
+    {
+      Sid: "CompletePayments",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+      Resource: r.tableArn,
+    },
+    { Sid: "ReadArchivedPayloads", Effect: "Allow", Action: "s3:GetObject", Resource: objectsUnder(r) },
+    {
+      Sid: "ReadProviderApiKey",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: r.providerSecretArn,
+    },
+    { Sid: "ConnectAsWorker", Effect: "Allow", Action: "rds-db:connect", Resource: r.dbConnect.worker },
+    {
+      Sid: "IndexPayments",
+      Effect: "Allow",
+      Action: ["es:ESHttpGet", "es:ESHttpPut", "es:ESHttpPost"],
+      Resource: index(r),
+    },
+    keyUse(r, ["kms:Decrypt", "kms:GenerateDataKey"]),
+  ];
+}
+
+/** The Lambda worker: its data access plus writing to its own log group. */
+export function workerFunctionPolicy(r: WorkloadResources, logGroupArn: string): PolicyDocument {
+  return policy(...workerDataStatements(r), {
+    Sid: "WriteOwnLogs",
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: `${logGroupArn}:log-stream:*`,
+  });
+}
+
+/** The in-cluster worker (the equivalent of the Lambda worker on EKS). */
+export function clusterWorkerPolicy(r: WorkloadResources): PolicyDocument {
+  return policy(...workerDataStatements(r));
+}
+
+/**
+ * Lambda's network interfaces in the VPC. EC2 `Describe*` calls cannot be scoped to a
+ * resource, so this is the one statement with `*`; it is kept apart from the data policy and
+ * holds only the network-interface actions Lambda needs.
+ */
+export function lambdaVpcAccessPolicy(): PolicyDocument {
+  return policy({
+    Sid: "LambdaVpcNetworkInterfaces",
+    Effect: "Allow",
+    Action: [
+      "ec2:CreateNetworkInterface",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeSubnets",
+      "ec2:DeleteNetworkInterface",
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:UnassignPrivateIpAddresses",
+    ],
+    Resource: "*",
+  });
+}
+
+/** The payments API: records payments (idempotently), archives payloads, reads its secret, searches. */
+export function apiPolicy(r: WorkloadResources): PolicyDocument {
+  return policy(
+    {
+      Sid: "RecordPayments",
+      Effect: "Allow",
+      Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
+      Resource: r.tableArn,
+    },
+    { Sid: "ArchivePayloads", Effect: "Allow", Action: "s3:PutObject", Resource: objectsUnder(r) },
+    {
+      Sid: "ReadProviderApiKey",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: r.providerSecretArn,
+    },
+    { Sid: "ConnectAsApi", Effect: "Allow", Action: "rds-db:connect", Resource: [...r.dbConnect.api] },
+    { Sid: "SearchPayments", Effect: "Allow", Action: ["es:ESHttpGet", "es:ESHttpPost"], Resource: index(r) },
+    keyUse(r, ["kms:Decrypt", "kms:GenerateDataKey"]),
+  );
+}
+
+/** The admin tool: reads payments, their payloads, and the read replicas. */
+export function adminPolicy(r: WorkloadResources): PolicyDocument {
+  return policy(
+    {
+      Sid: "ReadPayments",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem", "dynamodb:Query"],
+      Resource: r.tableArn,
+    },
+    { Sid: "ReadArchivedPayloads", Effect: "Allow", Action: "s3:GetObject", Resource: objectsUnder(r) },
+    { Sid: "ConnectReadOnly", Effect: "Allow", Action: "rds-db:connect", Resource: [...r.dbConnect.admin] },
+    keyUse(r, ["kms:Decrypt"]),
+  );
+}
+
+/** Trust of the OpenSearch master role: principals of this account that their IAM policies allow. */
+export function accountTrust(accountId: string): PolicyDocument {
+  return policy({
+    Sid: "AccountAssumesRole",
+    Effect: "Allow",
+    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Action: "sts:AssumeRole",
+  });
+}
+
+/** OpenSearch domain access policy: only the named roles, only this domain. Fine-grained access control maps them further. */
+export function searchAccessPolicy(args: { domainArn: string; roleArns: readonly string[] }): PolicyDocument {
+  return policy({
+    Sid: "WorkloadRolesOnly",
+    Effect: "Allow",
+    Principal: { AWS: [...args.roleArns] },
+    Action: ["es:ESHttpGet", "es:ESHttpPut", "es:ESHttpPost", "es:ESHttpDelete", "es:ESHttpHead"],
+    Resource: `${args.domainArn}/*`,
+  });
+}
+
+/** Alerts topic policy: CloudWatch alarms and SES event destinations of this account publish. */
+export function alertsTopicPolicy(args: { topicArn: string; accountId: string }): PolicyDocument {
+  return policy(
+    {
+      Sid: "AccountServicesPublish",
+      Effect: "Allow",
+      Principal: { Service: ["cloudwatch.amazonaws.com", "ses.amazonaws.com"] },
+      Action: "sns:Publish",
+      Resource: args.topicArn,
+      Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+    },
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sns:Publish",
+      Resource: args.topicArn,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  );
+}

@@ -1,0 +1,45 @@
+import type * as aws from "@pulumi/aws";
+import type { EnvironmentConfig } from "../core";
+import { regionalProvider } from "../core/provider";
+import type { DataForEdge } from "../data/data-stack";
+import { Edge } from "./edge";
+
+/** CloudFront's certificates and CLOUDFRONT-scoped web ACLs exist only in this region. */
+export const CLOUDFRONT_REGION = "us-east-1";
+
+/**
+ * The environment's edge: CloudFront in front of the public ALB (payments-web, payments-api) and
+ * the static-assets bucket, with its WAF and certificate in us-east-1 and its names in the
+ * environment's hosted zone. The internal ALB (admin-web) is never behind it.
+ */
+export function edgeStack(cfg: EnvironmentConfig, data: DataForEdge, provider: aws.Provider) {
+  const { edge } = cfg;
+  const globalProvider = regionalProvider(cfg, `aws-${CLOUDFRONT_REGION}`, CLOUDFRONT_REGION);
+  const component = new Edge(
+    "edge",
+    {
+      naming: { project: cfg.project, stack: cfg.stack },
+      globalProvider,
+      hostedZoneId: edge.hostedZoneId,
+      hostnames: edge.hostnames,
+      internalHostnames: edge.internalHostnames,
+      originHostname: edge.originHostname,
+      staticPathPattern: edge.staticPathPattern,
+      priceClass: edge.priceClass,
+      rateLimitPer5Minutes: edge.rateLimitPer5Minutes,
+      geoRestriction: edge.geoRestriction,
+      assetsBucket: data.assetsBucket,
+      keyArn: data.keyArn,
+      secretRecoveryWindowDays: cfg.payments.secretRecoveryWindowDays,
+    },
+    { provider },
+  );
+  return {
+    edgeDistributionId: component.distributionId,
+    edgeDistributionArn: component.distributionArn,
+    edgeDomainName: component.domainName,
+    edgeWebAclArn: component.webAclArn,
+    edgeOriginVerifySecretArn: component.originVerifySecretArn,
+    albCertificateArn: component.albCertificateArn,
+  };
+}

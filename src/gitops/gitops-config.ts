@@ -1,0 +1,180 @@
+import { z } from "zod";
+import type { Rule, RuleIssue } from "../core/config-rules";
+import { ARGOCD_DEPLOYER_ROLE_NAME } from "./gitops-iam";
+
+/**
+ * `platform:gitops`: how ArgoCD in the management cluster deploys the payments chart.
+ *
+ * - In the management stack: the environments the hub serves and the chart repository (a name of
+ *   `platform:registries.charts`) ArgoCD pulls from.
+ * - In an environment stack: the chart version the environment runs (written into its cluster
+ *   secret in the hub, which the ApplicationSet reads) and whether ArgoCD syncs it automatically.
+ *
+ * Rules that span keys or depend on the stack are in `GITOPS_RULES`.
+ */
+
+/** The environments ArgoCD can deploy to (the application environment stacks). */
+export const GITOPS_ENVIRONMENTS = ["dev", "preprod", "prod"] as const;
+export type GitOpsEnvironment = (typeof GITOPS_ENVIRONMENTS)[number];
+
+/**
+ * A SemVer 2.0 version without build metadata: OCI tags cannot carry `+`, and ArgoCD must get
+ * one exact release, never a range.
+ */
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?$/;
+
+export const chartVersion = z
+  .string()
+  .regex(SEMVER, "expected an exact chart version such as 1.4.2 or 1.5.0-rc.1 (SemVer, no range, no +build)");
+
+/**
+ * Orders two SemVer versions: negative when `a` precedes `b`, 0 when equal, positive otherwise. A
+ * pre-release precedes its release; pre-release identifiers compare numerically when both are
+ * numbers, else as text, numbers first.
+ */
+export function compareVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const m = SEMVER.exec(v);
+    if (!m) throw new Error(`"${v}" is not a SemVer version`);
+    return { core: [Number(m[1]), Number(m[2]), Number(m[3])], pre: m[4]?.split(".") ?? [] };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < 3; i++) {
+    const d = x.core[i]! - y.core[i]!;
+    if (d !== 0) return Math.sign(d);
+  }
+  if (x.pre.length === 0 && y.pre.length === 0) return 0;
+  if (x.pre.length === 0) return 1;
+  if (y.pre.length === 0) return -1;
+  for (let i = 0; i < Math.max(x.pre.length, y.pre.length); i++) {
+    const p = x.pre[i];
+    const q = y.pre[i];
+    if (p === undefined) return -1;
+    if (q === undefined) return 1;
+    const pn = /^\d+$/.test(p);
+    const qn = /^\d+$/.test(q);
+    if (pn && qn && Number(p) !== Number(q)) return Math.sign(Number(p) - Number(q));
+    if (pn !== qn) return pn ? -1 : 1;
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return 0;
+}
+
+/** `platform:gitops` of an environment stack. */
+export const gitopsEnvironmentSchema = z
+  .object({
+    /** The payments chart version this environment runs (its cluster secret's chart-version annotation). */
+    chartVersion,
+    /** ArgoCD syncs the environment automatically (prune and self-heal); never in prod. */
+    autoSync: z.boolean({ error: "expected true or false" }),
+  })
+  .strict();
+
+/** `platform:gitops` of the management stack. */
+export const gitopsHubSchema = z
+  .object({
+    /** The environments the hub deploys to: the ApplicationSet's selector and the ArgoCD role's reach. */
+    environments: z
+      .array(z.enum(GITOPS_ENVIRONMENTS, { error: `expected one of ${GITOPS_ENVIRONMENTS.join(", ")}` }))
+      .min(1, "at least one environment")
+      .refine((envs) => new Set(envs).size === envs.length, { message: "environments must be unique" }),
+    /** The chart ArgoCD deploys: a name in platform:registries.charts (pushed as charts/<name>). */
+    chartRepository: z
+      .string()
+      .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "expected a chart repository name such as payments"),
+  })
+  .strict();
+
+export const gitopsEnvironmentShape = { gitops: gitopsEnvironmentSchema };
+export const gitopsManagementShape = { gitops: gitopsHubSchema };
+
+export type GitOpsEnvironmentConfig = z.infer<typeof gitopsEnvironmentSchema>;
+export type GitOpsHubConfig = z.infer<typeof gitopsHubSchema>;
+
+function environmentSide(s: Parameters<Rule>[0]): GitOpsEnvironmentConfig | undefined {
+  const g = (s as { gitops?: object }).gitops;
+  return g && "chartVersion" in g ? (g as GitOpsEnvironmentConfig) : undefined;
+}
+
+function hubSide(s: Parameters<Rule>[0]): { gitops: GitOpsHubConfig; charts: readonly string[] } | undefined {
+  const g = (s as { gitops?: object }).gitops;
+  const charts = (s as { registries?: { charts?: readonly string[] } }).registries?.charts;
+  return g && "environments" in g ? { gitops: g as GitOpsHubConfig, charts: charts ?? [] } : undefined;
+}
+
+/** GitOps rules: each names the full key and what was expected. */
+export const GITOPS_RULES: Rule[] = [
+  function prodSyncsManually(s, { stack }) {
+    const g = environmentSide(s);
+    if (!g || stack !== "prod" || !g.autoSync) return [];
+    return [
+      {
+        key: "platform:gitops.autoSync",
+        message:
+          "prod is synced by hand after the release is approved: set autoSync: false (ArgoCD then only reports prod as OutOfSync)",
+      },
+    ];
+  },
+
+  function chartVersionReleased(s, { latestChartVersion }) {
+    const g = environmentSide(s);
+    if (!g || latestChartVersion === undefined) return [];
+    let newer = false;
+    try {
+      newer = compareVersions(g.chartVersion, latestChartVersion) > 0;
+    } catch {
+      return []; // a malformed Chart.yaml version is the chart tests' finding
+    }
+    if (!newer) return [];
+    return [
+      {
+        key: "platform:gitops.chartVersion",
+        message: `${g.chartVersion} is newer than charts/payments/Chart.yaml (${latestChartVersion}): no such chart can have been released; release it first (tag payments-chart-v<version>)`,
+      },
+    ];
+  },
+
+  function deployerIsNotAClusterAccessEntry(s) {
+    if (!environmentSide(s)) return [];
+    const out: RuleIssue[] = [];
+    for (const level of ["admin", "deploy", "readOnly"] as const) {
+      s.cluster.access[level].forEach((arn, i) => {
+        if (arn.endsWith(`:role/${ARGOCD_DEPLOYER_ROLE_NAME}`)) {
+          out.push({
+            key: `platform:cluster.access.${level}[${i}]`,
+            message: `${ARGOCD_DEPLOYER_ROLE_NAME} gets its access entry from platform:gitops, scoped to the namespaces ArgoCD deploys into; a cluster-wide grant would widen it and collide with that entry`,
+          });
+        }
+      });
+    }
+    return out;
+  },
+
+  function chartRepositoryIsARegistry(s) {
+    const h = hubSide(s);
+    if (!h || h.charts.includes(h.gitops.chartRepository)) return [];
+    return [
+      {
+        key: "platform:gitops.chartRepository",
+        message: `"${h.gitops.chartRepository}" is not in platform:registries.charts (${h.charts.join(", ")}); ArgoCD can only pull a chart the management ECR holds`,
+      },
+    ];
+  },
+
+  function servedEnvironmentsHaveAccounts(s, { peers }) {
+    const h = hubSide(s);
+    if (!h) return [];
+    const out: RuleIssue[] = [];
+    h.gitops.environments.forEach((env, i) => {
+      if (!peers[env]?.accountId) {
+        out.push({
+          key: `platform:gitops.environments[${i}]`,
+          message: `Pulumi.${env}.yaml declares no platform:accountId; the ArgoCD role needs the ${env} account to reach its deployer role`,
+        });
+      }
+    });
+    return out;
+  },
+];

@@ -1,0 +1,474 @@
+import { ARGO_CD } from "../cluster/addon-values";
+
+/**
+ * ArgoCD's hub-and-spoke objects as plain data (after the gitops-bridge pattern): each environment
+ * registers its cluster in the hub as a cluster secret whose labels and annotations carry what the
+ * deployment needs; one ApplicationSet with cluster generators turns every such secret into an
+ * Application of the payments chart. Tests validate every object against its real schema.
+ */
+
+/** Where ArgoCD runs (management cluster) and where the chart goes (environment clusters). */
+export const ARGOCD_NAMESPACE = ARGO_CD.namespace;
+export const PAYMENTS_NAMESPACE = "payments";
+/** The AppProject and ApplicationSet of the payments chart, and the chart's Helm release name. */
+export const PAYMENTS_APP = "payments";
+
+/** Labels and annotations of a cluster secret: ArgoCD's own, and the ones the ApplicationSet reads. */
+export const SECRET_TYPE_LABEL = "argocd.argoproj.io/secret-type";
+export const ENVIRONMENT_LABEL = "platform.payments/environment";
+/** "true" when the environment asks for automated sync; the hub never grants it to prod. */
+export const AUTO_SYNC_LABEL = "platform.payments/auto-sync";
+/** The chart version the environment runs: promotion is a change of this annotation. */
+export const CHART_VERSION_ANNOTATION = "platform.payments/chart-version";
+
+/** Kubernetes groups of the EKS access entries (RBAC subjects; never `system:`). */
+export const REGISTRAR_GROUP = "platform:argocd-registrar";
+export const DEPLOYER_GROUP = "platform:argocd-deployer";
+
+/** The hub's repository secret for the chart registry, and the CronJob that keeps its token fresh. */
+export const REPOSITORY_SECRET_NAME = "ecr-charts";
+export const TOKEN_REFRESHER = {
+  name: "ecr-chart-token",
+  serviceAccount: "ecr-chart-token",
+  /** ECR tokens last 12 hours: refreshed every 6, so one failed run never leaves ArgoCD without one. */
+  schedule: "0 */6 * * *",
+} as const;
+
+/** The namespaced role (and binding) that gives the deployer the chart's custom resources. */
+export const DEPLOYER_RBAC_NAME = "argocd-deployer";
+/** The role (and binding) in `argocd` that lets the registrar write cluster secrets. */
+export const REGISTRAR_RBAC_NAME = "argocd-registrar";
+
+/** `<account>.dkr.ecr.<region>.amazonaws.com/charts`: the OCI Helm registry path ArgoCD pulls from. */
+export function chartRegistry(accountId: string, region: string, prefix = "charts"): string {
+  return `${accountId}.dkr.ecr.${region}.amazonaws.com/${prefix.replace(/\/+$/, "")}`;
+}
+
+/** The hub's cluster secret of an environment cluster. */
+export function clusterSecretName(clusterName: string): string {
+  return `cluster-${clusterName}`;
+}
+
+export interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
+}
+
+/**
+ * Every kind the payments chart renders (all namespaced: it renders no cluster-scoped kind). The
+ * project admits these and nothing else; a test renders the chart and compares.
+ */
+export const PAYMENTS_CHART_KINDS: readonly GroupKind[] = [
+  { group: "", kind: "Service" },
+  { group: "", kind: "ServiceAccount" },
+  { group: "networking.k8s.io", kind: "Ingress" },
+  { group: "networking.k8s.io", kind: "NetworkPolicy" },
+  { group: "policy", kind: "PodDisruptionBudget" },
+  { group: "autoscaling", kind: "HorizontalPodAutoscaler" },
+  { group: "argoproj.io", kind: "Rollout" },
+  { group: "argoproj.io", kind: "AnalysisTemplate" },
+  { group: "external-secrets.io", kind: "ExternalSecret" },
+];
+
+/** An RBAC rule. */
+export interface RbacRule {
+  readonly apiGroups: string[];
+  readonly resources: string[];
+  readonly resourceNames?: string[];
+  readonly verbs: string[];
+}
+
+const WRITE = ["get", "list", "watch", "create", "update", "patch", "delete"];
+const READ = ["get", "list", "watch"];
+
+/**
+ * What the deployer needs beyond `AmazonEKSAdminPolicy`, which covers the built-in API groups only:
+ * the chart's custom resources (Argo Rollouts, External Secrets), and read access to what Argo
+ * Rollouts creates from them, so ArgoCD shows canaries and their analyses.
+ */
+export const DEPLOYER_CUSTOM_RESOURCE_RULES: readonly RbacRule[] = [
+  { apiGroups: ["argoproj.io"], resources: ["rollouts", "analysistemplates"], verbs: WRITE },
+  { apiGroups: ["argoproj.io"], resources: ["analysisruns", "experiments"], verbs: READ },
+  { apiGroups: ["external-secrets.io"], resources: ["externalsecrets"], verbs: WRITE },
+];
+
+/**
+ * The payments AppProject: the chart registry as the only source, the environments' clusters
+ * (by cluster name) and the `payments` namespace as the only destinations, no cluster-scoped kind,
+ * only the chart's kinds, and warnings for resources in `payments` that no Application owns.
+ */
+export function appProjectManifest(a: {
+  readonly registry: string;
+  readonly clusterNames: readonly string[];
+}) {
+  if (a.clusterNames.length === 0) throw new Error("appProjectManifest: at least one destination cluster");
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: { name: PAYMENTS_APP, namespace: ARGOCD_NAMESPACE },
+    spec: {
+      sourceRepos: [a.registry],
+      destinations: a.clusterNames.map((name) => ({ name, namespace: PAYMENTS_NAMESPACE })),
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: PAYMENTS_CHART_KINDS.map((k) => ({ ...k })),
+      orphanedResources: {
+        warn: true,
+        // What the platform itself keeps in the namespace.
+        ignore: [
+          { group: "rbac.authorization.k8s.io", kind: "Role", name: DEPLOYER_RBAC_NAME },
+          { group: "rbac.authorization.k8s.io", kind: "RoleBinding", name: DEPLOYER_RBAC_NAME },
+          { group: "", kind: "ConfigMap", name: "kube-root-ca.crt" },
+          { group: "", kind: "ServiceAccount", name: "default" },
+        ],
+      },
+    },
+  };
+}
+
+/** A label selector requirement of a cluster generator. */
+export interface Requirement {
+  readonly key: string;
+  readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  readonly values?: string[];
+}
+
+/** Go-template expressions of the ApplicationSet, evaluated per cluster secret. */
+const ENV = `index .metadata.labels "${ENVIRONMENT_LABEL}"`;
+const CHART_VERSION = `index .metadata.annotations "${CHART_VERSION_ANNOTATION}"`;
+
+/**
+ * The patch applied to each generated Application: automated sync (prune, self-heal, retries)
+ * where the generator that matched the cluster says `autoSync: "true"`, and an annotation naming
+ * the sync mode either way (a patch always has content, never `null`).
+ */
+export const SYNC_TEMPLATE_PATCH = [
+  "metadata:",
+  "  annotations:",
+  `    platform.payments/sync: '{{ if eq .values.autoSync "true" }}automated{{ else }}manual{{ end }}'`,
+  '{{- if eq .values.autoSync "true" }}',
+  "spec:",
+  "  syncPolicy:",
+  "    automated:",
+  "      prune: true",
+  "      selfHeal: true",
+  "    retry:",
+  "      limit: 5",
+  "      backoff:",
+  "        duration: 30s",
+  "        factor: 2",
+  "        maxDuration: 5m",
+  "{{- end }}",
+  "",
+].join("\n");
+
+/**
+ * The payments ApplicationSet. Cluster generators select the cluster secrets labelled with a
+ * served environment; which generator matches decides the sync mode: dev and preprod sync
+ * automatically when their secret asks for it, prod never does, whatever its secret says. Each
+ * environment cluster matches exactly one generator, so yields exactly one Application,
+ * `payments-<env>`: the chart from the registry at the secret's chart-version annotation, with
+ * the chart's `values-<env>.yaml`, into `payments` on that cluster.
+ */
+export function applicationSetManifest(a: {
+  readonly registry: string;
+  readonly chart: string;
+  readonly environments: readonly string[];
+}) {
+  if (a.environments.length === 0) throw new Error("applicationSetManifest: at least one environment");
+  const manualOnly = a.environments.filter((e) => e === "prod");
+  const mayAutoSync = a.environments.filter((e) => e !== "prod");
+  const clusters = (requirements: Requirement[], autoSync: boolean) => ({
+    clusters: {
+      selector: { matchExpressions: requirements.map((r) => ({ ...r })) },
+      values: { autoSync: String(autoSync) },
+    },
+  });
+  const envIn = (envs: string[]): Requirement => ({ key: ENVIRONMENT_LABEL, operator: "In", values: envs });
+  const generators = [
+    ...(mayAutoSync.length > 0
+      ? [
+          clusters([envIn(mayAutoSync), { key: AUTO_SYNC_LABEL, operator: "In", values: ["true"] }], true),
+          clusters(
+            [envIn(mayAutoSync), { key: AUTO_SYNC_LABEL, operator: "NotIn", values: ["true"] }],
+            false,
+          ),
+        ]
+      : []),
+    ...(manualOnly.length > 0 ? [clusters([envIn(manualOnly)], false)] : []),
+  ];
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "ApplicationSet",
+    metadata: { name: PAYMENTS_APP, namespace: ARGOCD_NAMESPACE },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ["missingkey=error"],
+      generators,
+      // Removing an environment removes its Application, never the workloads it deployed.
+      syncPolicy: { preserveResourcesOnDeletion: true },
+      template: {
+        metadata: {
+          name: `${PAYMENTS_APP}-{{ ${ENV} }}`,
+          labels: { [ENVIRONMENT_LABEL]: `{{ ${ENV} }}` },
+        },
+        spec: {
+          project: PAYMENTS_APP,
+          source: {
+            repoURL: a.registry,
+            chart: a.chart,
+            // A missing annotation names a version that cannot exist: the sync fails, nothing unpinned deploys.
+            targetRevision: `{{ ${CHART_VERSION} | default "0.0.0-unset" }}`,
+            helm: { releaseName: PAYMENTS_APP, valueFiles: [`values-{{ ${ENV} }}.yaml`] },
+          },
+          destination: { name: "{{ .name }}", namespace: PAYMENTS_NAMESPACE },
+          // What Argo Rollouts changes during a canary: the weighted forward action it writes into
+          // the Ingress and the pod-template hash it adds to the stable and canary Services' selectors.
+          ignoreDifferences: [
+            {
+              group: "networking.k8s.io",
+              kind: "Ingress",
+              jqPathExpressions: [
+                '.metadata.annotations[(.metadata.annotations // {} | keys[] | select(startswith("alb.ingress.kubernetes.io/actions.")))]',
+              ],
+            },
+            { group: "", kind: "Service", jsonPointers: ["/spec/selector/rollouts-pod-template-hash"] },
+          ],
+          syncPolicy: { syncOptions: ["CreateNamespace=true", "RespectIgnoreDifferences=true"] },
+          revisionHistoryLimit: 10,
+        },
+      },
+      templatePatch: SYNC_TEMPLATE_PATCH,
+    },
+  };
+}
+
+/**
+ * An environment cluster's registration in the hub: ArgoCD reaches `server` with an EKS token
+ * for the environment's deployer role (`awsAuthConfig`, assumed from ArgoCD's own Pod Identity
+ * role), watches only the `payments` namespace and manages no cluster-scoped resource there.
+ */
+export function clusterSecretManifest(a: {
+  readonly environment: string;
+  readonly clusterName: string;
+  readonly server: string;
+  readonly caData: string;
+  readonly deployerRoleArn: string;
+  readonly chartVersion: string;
+  readonly autoSync: boolean;
+}) {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: clusterSecretName(a.clusterName),
+      namespace: ARGOCD_NAMESPACE,
+      labels: {
+        [SECRET_TYPE_LABEL]: "cluster",
+        [ENVIRONMENT_LABEL]: a.environment,
+        [AUTO_SYNC_LABEL]: String(a.autoSync),
+      },
+      annotations: { [CHART_VERSION_ANNOTATION]: a.chartVersion },
+    },
+    type: "Opaque",
+    stringData: {
+      name: a.clusterName,
+      server: a.server,
+      namespaces: PAYMENTS_NAMESPACE,
+      clusterResources: "false",
+      config: JSON.stringify({
+        awsAuthConfig: { clusterName: a.clusterName, roleARN: a.deployerRoleArn },
+        tlsClientConfig: { insecure: false, caData: a.caData },
+      }),
+    },
+  };
+}
+
+/** The hub's repository secret of the chart registry (OCI Helm); its token is written by the refresher. */
+export function repositorySecretManifest(registry: string) {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: REPOSITORY_SECRET_NAME,
+      namespace: ARGOCD_NAMESPACE,
+      labels: { [SECRET_TYPE_LABEL]: "repository" },
+    },
+    type: "Opaque",
+    stringData: { name: REPOSITORY_SECRET_NAME, type: "helm", enableOCI: "true", url: registry },
+  };
+}
+
+/** A namespaced Role and the RoleBinding that gives it to a subject. */
+function roleWithBinding(a: {
+  readonly name: string;
+  readonly namespace: string;
+  readonly rules: readonly RbacRule[];
+  readonly subject: { readonly kind: "Group" | "ServiceAccount"; readonly name: string };
+}) {
+  const metadata = { name: a.name, namespace: a.namespace };
+  return {
+    role: {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata,
+      rules: a.rules.map((r): RbacRule => ({ ...r })),
+    },
+    binding: {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata,
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: a.name },
+      subjects: [
+        a.subject.kind === "Group"
+          ? { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: a.subject.name }
+          : { kind: "ServiceAccount", name: a.subject.name, namespace: a.namespace },
+      ],
+    },
+  };
+}
+
+/**
+ * The registrar's rights in the hub: create secrets in `argocd`, and read, change or delete only
+ * the environments' cluster secrets. Nothing else in the namespace (ArgoCD's own secrets and
+ * config included) and nothing outside it.
+ */
+export function registrarRbacManifests(clusterSecretNames: readonly string[]) {
+  if (clusterSecretNames.length === 0) throw new Error("registrarRbacManifests: at least one cluster secret");
+  return roleWithBinding({
+    name: REGISTRAR_RBAC_NAME,
+    namespace: ARGOCD_NAMESPACE,
+    rules: [
+      // RBAC cannot name an object that does not exist yet: `create` is granted for the namespace.
+      { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
+      {
+        apiGroups: [""],
+        resources: ["secrets"],
+        resourceNames: [...clusterSecretNames],
+        verbs: ["get", "update", "patch", "delete"],
+      },
+    ],
+    subject: { kind: "Group", name: REGISTRAR_GROUP },
+  });
+}
+
+/** The deployer's custom-resource rights in `payments` (the access policy covers the built-in kinds). */
+export function deployerRbacManifests() {
+  return roleWithBinding({
+    name: DEPLOYER_RBAC_NAME,
+    namespace: PAYMENTS_NAMESPACE,
+    rules: DEPLOYER_CUSTOM_RESOURCE_RULES,
+    subject: { kind: "Group", name: DEPLOYER_GROUP },
+  });
+}
+
+/** The namespace ArgoCD deploys the chart into, created by the environment stack (ArgoCD may not). */
+export function paymentsNamespaceManifest() {
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: PAYMENTS_NAMESPACE, labels: { "app.kubernetes.io/part-of": "payments" } },
+  };
+}
+
+/**
+ * The token refresher's script: an ECR token for the Pod Identity role, merged as the repository
+ * secret's username and password through the Kubernetes API (the image has the AWS CLI and curl,
+ * no kubectl). Its environment: `AWS_REGION`, `NAMESPACE` and `SECRET`, and where the pod's service
+ * account token is (`SERVICE_ACCOUNT_DIR`) and the API server (`KUBERNETES_API`).
+ */
+export const TOKEN_REFRESH_SCRIPT = [
+  "set -eu",
+  'token=$(aws ecr get-login-password --region "$AWS_REGION")',
+  'sa="$SERVICE_ACCOUNT_DIR"',
+  'api="$KUBERNETES_API"',
+  `printf '{"stringData":{"username":"AWS","password":"%s"}}' "$token" |`,
+  '  curl --fail --silent --show-error --cacert "$sa/ca.crt" \\',
+  '    -H "Authorization: Bearer $(cat "$sa/token")" -H "Content-Type: application/merge-patch+json" \\',
+  '    -X PATCH --data-binary @- "$api/api/v1/namespaces/$NAMESPACE/secrets/$SECRET" >/dev/null',
+  'echo "refreshed $NAMESPACE/$SECRET"',
+].join("\n");
+
+/**
+ * The token refresher: its service account (bound to an IAM role by Pod Identity), a Role that
+ * can read and patch the repository secret only, and a CronJob running `TOKEN_REFRESH_SCRIPT`
+ * every 6 hours as a non-root user on a read-only root filesystem.
+ */
+export function tokenRefresherManifests(a: { readonly image: string; readonly region: string }) {
+  const labels = { "app.kubernetes.io/name": TOKEN_REFRESHER.name, "app.kubernetes.io/part-of": "argocd" };
+  const { role, binding } = roleWithBinding({
+    name: TOKEN_REFRESHER.name,
+    namespace: ARGOCD_NAMESPACE,
+    rules: [
+      {
+        apiGroups: [""],
+        resources: ["secrets"],
+        resourceNames: [REPOSITORY_SECRET_NAME],
+        verbs: ["get", "patch"],
+      },
+    ],
+    subject: { kind: "ServiceAccount", name: TOKEN_REFRESHER.serviceAccount },
+  });
+  return {
+    serviceAccount: {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: TOKEN_REFRESHER.serviceAccount, namespace: ARGOCD_NAMESPACE, labels },
+    },
+    role,
+    binding,
+    cronJob: {
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name: TOKEN_REFRESHER.name, namespace: ARGOCD_NAMESPACE, labels },
+      spec: {
+        schedule: TOKEN_REFRESHER.schedule,
+        concurrencyPolicy: "Forbid",
+        startingDeadlineSeconds: 600,
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 4,
+            activeDeadlineSeconds: 600,
+            template: {
+              metadata: { labels },
+              spec: {
+                serviceAccountName: TOKEN_REFRESHER.serviceAccount,
+                restartPolicy: "OnFailure",
+                securityContext: {
+                  runAsNonRoot: true,
+                  runAsUser: 65532,
+                  runAsGroup: 65532,
+                  seccompProfile: { type: "RuntimeDefault" },
+                },
+                containers: [
+                  {
+                    name: "refresh",
+                    image: a.image,
+                    command: ["/bin/sh", "-c", TOKEN_REFRESH_SCRIPT],
+                    env: [
+                      { name: "AWS_REGION", value: a.region },
+                      { name: "NAMESPACE", value: ARGOCD_NAMESPACE },
+                      { name: "SECRET", value: REPOSITORY_SECRET_NAME },
+                      { name: "SERVICE_ACCOUNT_DIR", value: "/var/run/secrets/kubernetes.io/serviceaccount" },
+                      { name: "KUBERNETES_API", value: "https://kubernetes.default.svc" },
+                      { name: "HOME", value: "/tmp" },
+                    ],
+                    resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+                    securityContext: {
+                      allowPrivilegeEscalation: false,
+                      readOnlyRootFilesystem: true,
+                      capabilities: { drop: ["ALL"] },
+                    },
+                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                  },
+                ],
+                volumes: [{ name: "tmp", emptyDir: {} }],
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}

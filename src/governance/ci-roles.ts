@@ -1,0 +1,144 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { type NameContext, nameTag } from "../core/naming";
+import { toJson } from "../core/policy-document";
+import { STACK_NAMES, type StackName } from "../core/stacks";
+import {
+  type CiRoleKind,
+  ciRoleName,
+  ciRoleTrust,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_ISSUER_HOST,
+} from "./ci-trust";
+import {
+  assumedOnlyBy,
+  ciRolePermissions,
+  DEPLOY_ROLE_NAME,
+  type Operators,
+  PREVIEW_ROLE_NAME,
+  roleArn,
+} from "./platform-roles";
+
+export interface CiTarget {
+  readonly accountId: pulumi.Input<string>;
+  /** Provider for the stack's account (the management provider for `management`). */
+  readonly provider: aws.Provider;
+}
+
+export interface CiRolesArgs {
+  readonly naming: NameContext;
+  /** `owner/name` of this repository. */
+  readonly repository: string;
+  readonly targets: Readonly<Record<StackName, CiTarget>>;
+  /** Platform engineers who may also assume the deploy and preview roles (local previews, break-glass). */
+  readonly operators?: Operators;
+}
+
+const KINDS: readonly CiRoleKind[] = ["deploy", "preview"];
+const TARGET_ROLE: Record<CiRoleKind, { name: string; policy: string; description: string }> = {
+  deploy: {
+    name: DEPLOY_ROLE_NAME,
+    policy: "arn:aws:iam::aws:policy/AdministratorAccess",
+    description:
+      "Pulumi deployments of this account's stack; assumable by its CI deploy role and the platform admins.",
+  },
+  preview: {
+    name: PREVIEW_ROLE_NAME,
+    policy: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    description:
+      "Read-only previews of this account's stack; assumable by its CI preview role and the platform admins.",
+  },
+};
+
+/**
+ * CI access without long-lived keys. One GitHub Actions OIDC provider in the management account;
+ * per stack a `platform-ci-deploy-<stack>` and a `platform-ci-preview-<stack>` role there, each
+ * assumable only by this repository's workflows in the right context (`main` for dev and
+ * preprod, the protected `prod`/`management` deployment environments for those stacks,
+ * `pull_request` for previews); and in each account the `platform-deploy` / `platform-preview`
+ * role, trusting its one CI role and the platform engineers' Identity Center admin role in the
+ * management account (so they can preview and apply from a laptop). The stack's AWS provider
+ * assumes `platform-deploy`.
+ */
+export class CiRoles extends pulumi.ComponentResource {
+  readonly oidcProviderArn: pulumi.Output<string>;
+  /** ARNs of the management-account CI roles, by `<kind>-<stack>`. */
+  readonly ciRoleArns: Record<string, pulumi.Output<string>> = {};
+  /** ARN of each account's `platform-deploy` role, by stack (resolves once the role exists). */
+  readonly deployRoleArns = {} as Record<StackName, pulumi.Output<string>>;
+  readonly previewRoleArns = {} as Record<StackName, pulumi.Output<string>>;
+
+  constructor(name: string, args: CiRolesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:ci:CiRoles", name, {}, opts);
+    const parent = { parent: this };
+
+    const oidc = new aws.iam.OpenIdConnectProvider(
+      "github-oidc",
+      {
+        url: `https://${GITHUB_OIDC_ISSUER_HOST}`,
+        clientIdLists: [GITHUB_OIDC_AUDIENCE],
+        tags: nameTag(args.naming, "github-oidc"),
+      },
+      parent,
+    );
+    this.oidcProviderArn = oidc.arn;
+
+    for (const stack of STACK_NAMES) {
+      const target = args.targets[stack];
+      for (const kind of KINDS) {
+        const ciName = ciRoleName(kind, stack);
+        const ciRole = new aws.iam.Role(
+          `ci-${kind}-${stack}`,
+          {
+            name: ciName,
+            description: `GitHub Actions (${args.repository}) ${kind} of the ${stack} stack.`,
+            maxSessionDuration: 3600,
+            assumeRolePolicy: oidc.arn.apply((providerArn) =>
+              toJson(ciRoleTrust({ providerArn, repository: args.repository, kind, stack })),
+            ),
+            tags: nameTag(args.naming, "ci", kind, stack),
+          },
+          parent,
+        );
+        this.ciRoleArns[`${kind}-${stack}`] = ciRole.arn;
+
+        const spec = TARGET_ROLE[kind];
+        const targetRole = new aws.iam.Role(
+          `${kind}-${stack}`,
+          {
+            name: spec.name,
+            description: spec.description,
+            maxSessionDuration: 3600,
+            assumeRolePolicy: ciRole.arn.apply((arn) => toJson(assumedOnlyBy([arn], args.operators))),
+            tags: { ...nameTag(args.naming, kind, stack) },
+          },
+          { ...parent, provider: target.provider },
+        );
+        new aws.iam.RolePolicyAttachment(
+          `${kind}-${stack}-policy`,
+          { role: targetRole.name, policyArn: spec.policy },
+          { ...parent, provider: target.provider },
+        );
+        const targetArn = pulumi
+          .all([target.accountId, targetRole.name])
+          .apply(([accountId, roleName]) => roleArn(accountId, roleName));
+        (kind === "deploy" ? this.deployRoleArns : this.previewRoleArns)[stack] = targetArn;
+
+        new aws.iam.RolePolicy(
+          `ci-${kind}-${stack}-assume`,
+          {
+            role: ciRole.name,
+            policy: targetArn.apply((arn) => toJson(ciRolePermissions({ targetRoleArn: arn }))),
+          },
+          parent,
+        );
+      }
+    }
+
+    this.registerOutputs({
+      oidcProviderArn: this.oidcProviderArn,
+      ciRoleArns: this.ciRoleArns,
+      deployRoleArns: this.deployRoleArns,
+    });
+  }
+}

@@ -1,0 +1,181 @@
+import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ManagementConfig } from "../core";
+import { toJson } from "../core/policy-document";
+import { assumingProvider } from "../core/provider";
+import { STACK_NAMES, type StackName } from "../core/stacks";
+import { assignmentMatrix } from "./assignments";
+import { AuditTrail } from "./audit-trail";
+import { CiRoles, type CiTarget } from "./ci-roles";
+import { MEMBER_ACCOUNTS, type MemberAccountKey } from "./governance-config";
+import { type GuardrailPolicy, Guardrails } from "./guardrails";
+import { IdentityCenter } from "./identity-center";
+import { Organization } from "./organization";
+import {
+  CI_STACK_ACCOUNTS,
+  DEPLOY_ROLE_NAME,
+  ORGANIZATION_ACCESS_ROLE_NAME,
+  roleArn,
+} from "./platform-roles";
+import { resourceControlPolicies } from "./rcp";
+import { Registries } from "./registry";
+import { identityCenterRoleArnPattern, roleArnPattern, serviceControlPolicies } from "./scp";
+import { RESTRICTED_SECRETS_STACKS, secretsKeyAlias } from "./secrets-key-policy";
+import { SecretsKeys, type StackKeyAccess } from "./secrets-keys";
+
+/** Highest IMDS hop limit new instances may request: EKS pods that use IMDS need 2. */
+const MAX_IMDS_HOP_LIMIT = 2;
+/** OU keys the guardrails attach to: every member account sits under `workloads`. */
+const GUARDED_OUS = ["workloads"];
+const PROD_OUS = ["prod"];
+
+/**
+ * The management account's governance: the organization and accounts, SCP/RCP guardrails,
+ * Identity Center, CI roles (in every account, through a provider per member account), the
+ * per-stack secrets keys, the registries and the organization trail.
+ */
+export function governanceStack(cfg: ManagementConfig, provider: aws.Provider) {
+  const naming = { project: cfg.project, stack: cfg.stack };
+  const opts = { provider };
+
+  const org = new Organization("organization", { naming, accounts: cfg.organization.accounts }, opts);
+  const accountIds = { management: cfg.accountId, ...org.accountIds };
+
+  // Member-account work goes through the role Organizations created in each account.
+  const members = Object.fromEntries(
+    MEMBER_ACCOUNTS.map((key) => [
+      key,
+      assumingProvider(cfg, `aws-${key}`, {
+        accountId: org.accountIds[key],
+        roleArn: org.accountIds[key].apply((id) => roleArn(id, ORGANIZATION_ACCESS_ROLE_NAME)),
+      }),
+    ]),
+  ) as Record<MemberAccountKey, aws.Provider>;
+  const targets = Object.fromEntries(
+    STACK_NAMES.map((stack): [StackName, CiTarget] => {
+      const account = CI_STACK_ACCOUNTS[stack];
+      return [
+        stack,
+        account === "management"
+          ? { accountId: cfg.accountId, provider }
+          : { accountId: org.accountIds[account], provider: members[account] },
+      ];
+    }),
+  ) as Record<StackName, CiTarget>;
+
+  const operators = {
+    accountId: cfg.accountId,
+    principalArnPattern: identityCenterRoleArnPattern(cfg.identityCenter.adminPermissionSet, cfg.accountId),
+  };
+  const ci = new CiRoles("ci", { naming, repository: cfg.ci.repository, targets, operators }, opts);
+
+  // Guardrails. SCP documents are static; the RCP names the organization id.
+  const admin = identityCenterRoleArnPattern(cfg.identityCenter.adminPermissionSet);
+  const scps = serviceControlPolicies({
+    targets: { guarded: GUARDED_OUS, prod: PROD_OUS },
+    allowedRegions: cfg.organization.allowedRegions,
+    deployPrincipalArns: [roleArnPattern(DEPLOY_ROLE_NAME), roleArnPattern(ORGANIZATION_ACCESS_ROLE_NAME)],
+    adminPrincipalArns: [admin],
+    maxImdsHopLimit: MAX_IMDS_HOP_LIMIT,
+    prod: {
+      secretsKey: { aliasPattern: secretsKeyAlias("prod") },
+      decryptPrincipalArns: [admin, roleArnPattern(DEPLOY_ROLE_NAME)],
+    },
+  });
+  // The RCP set's names and targets do not depend on the organization id; only its documents do.
+  const rcps = (orgId: string) => resourceControlPolicies({ orgId, targets: GUARDED_OUS });
+  const policies: GuardrailPolicy[] = [
+    ...scps.map((p) => ({ ...p, type: "SERVICE_CONTROL_POLICY" as const, content: toJson(p.document) })),
+    ...rcps("o-0000000000").map((p) => ({
+      ...p,
+      type: "RESOURCE_CONTROL_POLICY" as const,
+      content: org.organizationId.apply((id) => toJson(rcps(id).find((r) => r.name === p.name)!.document)),
+    })),
+  ];
+  new Guardrails("guardrails", { naming, policies, targetIds: org.ouIds }, opts);
+
+  const identity = new IdentityCenter(
+    "identity-center",
+    {
+      naming,
+      permissionSets: cfg.identityCenter.permissionSets,
+      assignments: assignmentMatrix(cfg.identityCenter),
+      accountIds,
+      provider,
+    },
+    opts,
+  );
+
+  const editors = cfg.identityCenter.secretsEditorPermissionSets.map((p) => identityCenterRoleArnPattern(p));
+  const keys = new SecretsKeys(
+    "secrets-keys",
+    {
+      naming,
+      region: cfg.region,
+      keyAccountId: cfg.accountId,
+      adminPrincipalArns: [admin],
+      stacks: Object.fromEntries(
+        STACK_NAMES.map((stack): [StackName, StackKeyAccess] => {
+          const restricted = RESTRICTED_SECRETS_STACKS.includes(stack);
+          return [
+            stack,
+            {
+              environmentAccountId: accountIds[CI_STACK_ACCOUNTS[stack]],
+              deployRoleArns: [
+                ci.ciRoleArns[`deploy-${stack}`]!,
+                ci.deployRoleArns[stack],
+                // Pull-request previews read the stack's config secrets, except for the restricted stacks.
+                ...(restricted ? [] : [ci.ciRoleArns[`preview-${stack}`]!]),
+              ],
+              developerPrincipalArns: editors,
+            },
+          ];
+        }),
+      ) as Record<StackName, StackKeyAccess>,
+    },
+    opts,
+  );
+
+  const registries = new Registries(
+    "registries",
+    {
+      naming,
+      registries: cfg.registries,
+      readerAccountIds: MEMBER_ACCOUNTS.map((k) => org.accountIds[k]),
+    },
+    opts,
+  );
+
+  const audit = new AuditTrail(
+    "audit",
+    {
+      naming,
+      accountId: cfg.accountId,
+      region: cfg.region,
+      organizationId: org.organizationId,
+      logRetentionDays: cfg.audit.logRetentionDays,
+    },
+    { ...opts, dependsOn: [org] },
+  );
+
+  return {
+    organizationArn: org.organizationArn,
+    deployRoleArns: ci.deployRoleArns,
+    outputs: {
+      organizationId: org.organizationId,
+      memberAccountIds: org.accountIds,
+      ouIds: org.ouIds,
+      identityCenterInstanceArn: identity.instanceArn,
+      permissionSetArns: identity.permissionSetArns,
+      githubOidcProviderArn: ci.oidcProviderArn,
+      ciRoleArns: ci.ciRoleArns,
+      deployRoleArns: ci.deployRoleArns,
+      previewRoleArns: ci.previewRoleArns,
+      secretsKeyArns: keys.keyArns,
+      secretsKeyAliases: keys.aliases,
+      repositoryUrls: registries.repositoryUrls,
+      auditBucket: audit.bucketName,
+      auditTrailArn: audit.trailArn,
+    } satisfies Record<string, pulumi.Input<unknown>>,
+  };
+}

@@ -1,0 +1,130 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { type NameContext, nameTag } from "../core/naming";
+import {
+  ENVIRONMENT_OUS,
+  type EnvironmentOu,
+  MEMBER_ACCOUNTS,
+  type MemberAccountKey,
+  type OrganizationConfig,
+} from "./governance-config";
+import { ORGANIZATION_ACCESS_ROLE_NAME } from "./platform-roles";
+
+/** AWS services integrated with the organization (trusted access). */
+export const SERVICE_ACCESS_PRINCIPALS = [
+  "cloudtrail.amazonaws.com",
+  "config.amazonaws.com",
+  "guardduty.amazonaws.com",
+  "securityhub.amazonaws.com",
+  "access-analyzer.amazonaws.com",
+  "sso.amazonaws.com",
+  "ram.amazonaws.com",
+  "account.amazonaws.com",
+] as const;
+
+/** Policy types enabled on the root: SCPs and RCPs. */
+export const ENABLED_POLICY_TYPES = ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] as const;
+
+/** OU keys: `workloads` and the environment OUs under it. */
+export type OuKey = "workloads" | EnvironmentOu;
+
+const OU_NAMES: Record<OuKey, string> = {
+  workloads: "Workloads",
+  test: "Test",
+  preprod: "PreProd",
+  prod: "Prod",
+};
+
+export interface OrganizationArgs {
+  readonly naming: NameContext;
+  readonly accounts: OrganizationConfig["accounts"];
+}
+
+/**
+ * The AWS Organization (all features, SCPs and RCPs enabled on the root), the OU tree
+ * `Root → Workloads → Test | PreProd | Prod` so each environment carries its own guardrails,
+ * and the member accounts, each created with `OrganizationAccountAccessRole`.
+ *
+ * Everything here is protected. Accounts are never closed by a delete, and the attributes AWS
+ * only reads at creation (`roleName`, `iamUserAccessToBilling`, the root `email`) are ignored
+ * afterwards, so editing them never plans a replacement (which would close the account).
+ */
+export class Organization extends pulumi.ComponentResource {
+  readonly organizationId: pulumi.Output<string>;
+  readonly organizationArn: pulumi.Output<string>;
+  readonly rootId: pulumi.Output<string>;
+  readonly ouIds: Record<OuKey, pulumi.Output<string>>;
+  readonly accountIds: Record<MemberAccountKey, pulumi.Output<string>>;
+
+  constructor(name: string, args: OrganizationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:organization:Organization", name, {}, opts);
+    const parent = { parent: this, protect: true };
+
+    const org = new aws.organizations.Organization(
+      "organization",
+      {
+        featureSet: "ALL",
+        awsServiceAccessPrincipals: [...SERVICE_ACCESS_PRINCIPALS],
+        enabledPolicyTypes: [...ENABLED_POLICY_TYPES],
+      },
+      parent,
+    );
+    this.organizationId = org.id;
+    this.organizationArn = org.arn;
+    this.rootId = org.roots.apply((roots) => {
+      const id = roots[0]?.id;
+      if (!id) throw new Error("the organization has no root");
+      return id;
+    });
+
+    const workloads = new aws.organizations.OrganizationalUnit(
+      "ou-workloads",
+      { name: OU_NAMES.workloads, parentId: this.rootId, tags: nameTag(args.naming, "ou", "workloads") },
+      parent,
+    );
+    const envOus = Object.fromEntries(
+      ENVIRONMENT_OUS.map((key) => [
+        key,
+        new aws.organizations.OrganizationalUnit(
+          `ou-${key}`,
+          { name: OU_NAMES[key], parentId: workloads.id, tags: nameTag(args.naming, "ou", key) },
+          parent,
+        ),
+      ]),
+    ) as Record<EnvironmentOu, aws.organizations.OrganizationalUnit>;
+    this.ouIds = {
+      workloads: workloads.id,
+      ...(Object.fromEntries(ENVIRONMENT_OUS.map((k) => [k, envOus[k].id])) as Record<
+        EnvironmentOu,
+        pulumi.Output<string>
+      >),
+    };
+
+    this.accountIds = Object.fromEntries(
+      MEMBER_ACCOUNTS.map((key) => {
+        const acct = args.accounts[key];
+        const account = new aws.organizations.Account(
+          `account-${key}`,
+          {
+            name: acct.name,
+            email: acct.email,
+            parentId: envOus[acct.ou].id,
+            roleName: ORGANIZATION_ACCESS_ROLE_NAME,
+            iamUserAccessToBilling: "DENY",
+            closeOnDeletion: false,
+            tags: { ...nameTag(args.naming, "account", key), Account: key },
+          },
+          { ...parent, ignoreChanges: ["roleName", "iamUserAccessToBilling", "email"] },
+        );
+        return [key, account.id];
+      }),
+    ) as Record<MemberAccountKey, pulumi.Output<string>>;
+
+    this.registerOutputs({
+      organizationId: this.organizationId,
+      rootId: this.rootId,
+      ouIds: this.ouIds,
+      accountIds: this.accountIds,
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import { type PolicyDocument, type PolicyStatement, policy } from "../core/policy-document";
+import type { StackName } from "../core/stacks";
+
+/**
+ * The roles the management stack creates in every account, and their permission documents.
+ *
+ * Trust chain for CI (one GitHub OIDC provider, in the management account):
+ *   GitHub Actions job ─(OIDC, `sub` narrowed by branch or environment)→
+ *   `platform-ci-<kind>-<stack>` in the management account ─(sts:AssumeRole)→
+ *   `platform-deploy` (or `platform-preview`) in the stack's account, which trusts that one CI role
+ *   and the platform engineers' Identity Center admin role in the management account (previews
+ *   and applies from a laptop). The stack's AWS provider performs the second hop
+ *   (`platform:deployRoleArn`).
+ */
+
+/** The role each stack's AWS provider assumes (each stack file's `platform:deployRoleArn`). */
+export const DEPLOY_ROLE_NAME = "platform-deploy";
+/** Read-only counterpart used by pull-request previews. */
+export const PREVIEW_ROLE_NAME = "platform-preview";
+/** Role in the management account through which an environment stack attaches to the hub's route tables. */
+export const NETWORK_HUB_ROLE_NAME = "platform-network-hub";
+/** The role AWS Organizations creates in each member account. */
+export const ORGANIZATION_ACCESS_ROLE_NAME = "OrganizationAccountAccessRole";
+
+export function roleArn(accountId: string, roleName: string): string {
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
+}
+
+/**
+ * Platform engineers who may run `pulumi preview` / `pulumi up` themselves: principals of the
+ * management account matching an ArnLike pattern (the Identity Center admin permission set's roles).
+ */
+export interface Operators {
+  readonly accountId: string;
+  readonly principalArnPattern: string;
+}
+
+/**
+ * Trust of an account's deploy or preview role: the named roles (its CI role in the management
+ * account) and, when given, the platform engineers' admin role in the management account.
+ */
+export function assumedOnlyBy(principalArns: readonly string[], operators?: Operators): PolicyDocument {
+  if (principalArns.length === 0) throw new Error("assumedOnlyBy: at least one principal");
+  for (const arn of principalArns) {
+    if (!/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn) || arn.includes("*")) {
+      throw new Error(`assumedOnlyBy: "${arn}" is not a specific IAM role ARN`);
+    }
+  }
+  const named: PolicyStatement = {
+    Sid: "AssumeFromNamedRoles",
+    Effect: "Allow",
+    Principal: { AWS: principalArns.length === 1 ? principalArns[0]! : [...principalArns] },
+    Action: ["sts:AssumeRole", "sts:TagSession"],
+  };
+  if (!operators) return policy(named);
+  if (!operators.principalArnPattern.startsWith(`arn:aws:iam::${operators.accountId}:role/`)) {
+    throw new Error(`assumedOnlyBy: operators must be roles of account ${operators.accountId}`);
+  }
+  return policy(named, {
+    Sid: "AssumeFromPlatformEngineers",
+    Effect: "Allow",
+    Principal: { AWS: `arn:aws:iam::${operators.accountId}:root` },
+    Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+    Condition: { ArnLike: { "aws:PrincipalArn": operators.principalArnPattern } },
+  });
+}
+
+/**
+ * What a management-account CI role may do: assume its stack's role in the stack's account. Its use
+ * of the stack's secrets key is granted by that key's policy (same account).
+ */
+export function ciRolePermissions(args: { readonly targetRoleArn: string }): PolicyDocument {
+  return policy({
+    Sid: "AssumeStackRole",
+    Effect: "Allow",
+    Action: ["sts:AssumeRole", "sts:TagSession"],
+    Resource: args.targetRoleArn,
+  });
+}
+
+/**
+ * The network-hub role's permissions: an environment may associate its attachment with the
+ * `spokes` route table and propagate it into the `hub` route table, and nothing else. It cannot
+ * associate with `hub`, propagate into `spokes`, or add static routes, so no environment can make
+ * itself reachable from another.
+ */
+export function networkHubPermissions(args: {
+  readonly region: string;
+  readonly accountId: string;
+  readonly spokesRouteTableId: string;
+  readonly hubRouteTableId: string;
+}): PolicyDocument {
+  const rt = (id: string) => `arn:aws:ec2:${args.region}:${args.accountId}:transit-gateway-route-table/${id}`;
+  const attachments = `arn:aws:ec2:${args.region}:*:transit-gateway-attachment/*`;
+  return policy(
+    {
+      Sid: "AssociateWithSpokesTable",
+      Effect: "Allow",
+      Action: ["ec2:AssociateTransitGatewayRouteTable", "ec2:DisassociateTransitGatewayRouteTable"],
+      Resource: [rt(args.spokesRouteTableId), attachments],
+    },
+    {
+      Sid: "PropagateIntoHubTable",
+      Effect: "Allow",
+      Action: [
+        "ec2:EnableTransitGatewayRouteTablePropagation",
+        "ec2:DisableTransitGatewayRouteTablePropagation",
+      ],
+      Resource: [rt(args.hubRouteTableId), attachments],
+    },
+    {
+      Sid: "ReadTransitGateway",
+      Effect: "Allow",
+      Action: [
+        "ec2:DescribeTransitGateways",
+        "ec2:DescribeTransitGatewayAttachments",
+        "ec2:DescribeTransitGatewayVpcAttachments",
+        "ec2:DescribeTransitGatewayRouteTables",
+        "ec2:GetTransitGatewayRouteTableAssociations",
+        "ec2:GetTransitGatewayRouteTablePropagations",
+      ],
+      Resource: "*",
+    },
+  );
+}
+
+/** The stacks whose account the management stack equips with CI roles, with their accounts. */
+export const CI_STACK_ACCOUNTS: Readonly<Record<StackName, "management" | "test" | "preprod" | "prod">> = {
+  management: "management",
+  dev: "test",
+  preprod: "preprod",
+  prod: "prod",
+};

@@ -1,0 +1,110 @@
+import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import type { EnvironmentConfig, ManagementConfig } from "../core";
+import { assumingProvider } from "../core/provider";
+import { ENVIRONMENT_STACKS, type StackName } from "../core/stacks";
+import type { Network } from "../network/network";
+import { TransitHub } from "./transit-hub";
+import type { TransitDesign } from "./transit-routes";
+import { TransitSpoke } from "./transit-spoke";
+import { TailscaleRouter } from "./vpn-router";
+
+/** The environments' VPC CIDRs as the stack files in this repository declare them. */
+export function environmentCidrs(cfg: ManagementConfig | EnvironmentConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const stack of ENVIRONMENT_STACKS) {
+    const cidr = cfg.peers[stack as StackName]?.vpcCidr;
+    if (!cidr) throw new Error(`transit: the ${stack} stack file declares no platform:network.vpcCidr`);
+    out[stack] = cidr;
+  }
+  return out;
+}
+
+/** Management side: the Transit Gateway hub and the VPN subnet routers. */
+export function transitHubStack(
+  cfg: ManagementConfig,
+  network: Network,
+  spokeDeployRoleArns: pulumi.Input<string>[],
+  organizationArn: pulumi.Input<string>,
+  provider: aws.Provider,
+) {
+  const naming = { project: cfg.project, stack: cfg.stack };
+  const design: TransitDesign = {
+    managementCidr: cfg.network.vpcCidr,
+    vpnClientCidr: cfg.transit.vpnClientCidr,
+    environments: environmentCidrs(cfg),
+  };
+  const hub = new TransitHub(
+    "transit",
+    {
+      naming,
+      accountId: cfg.accountId,
+      region: cfg.region,
+      amazonSideAsn: cfg.transit.amazonSideAsn,
+      design,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      routeTableIds: network.privateRouteTableIds,
+      organizationArn,
+      spokeDeployRoleArns,
+    },
+    { provider },
+  );
+  const vpn = new TailscaleRouter(
+    "vpn",
+    {
+      naming,
+      region: cfg.region,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      advertiseRoutes: [design.managementCidr, ...Object.values(design.environments)],
+      instanceType: cfg.vpn.instanceType,
+      desiredCapacity: cfg.vpn.desiredCapacity,
+      launchTags: cfg.tags,
+    },
+    { provider },
+  );
+  return {
+    transitGatewayId: hub.transitGatewayId,
+    transitHubRouteTableId: hub.hubRouteTableId,
+    transitSpokesRouteTableId: hub.spokesRouteTableId,
+    transitManagementAttachmentId: hub.managementAttachmentId,
+    networkHubRoleArn: hub.networkHubRoleArn,
+    vpnClientCidr: design.vpnClientCidr,
+    vpnAuthKeySecretArn: vpn.authKeySecretArn,
+  };
+}
+
+/**
+ * Environment side: attach the VPC to the hub read from the management stack's outputs, and route
+ * the management VPC and the VPN range (nothing else) through it.
+ */
+export function transitSpokeStack(
+  cfg: EnvironmentConfig,
+  network: Network,
+  management: pulumi.StackReference,
+  provider: aws.Provider,
+) {
+  const naming = { project: cfg.project, stack: cfg.stack };
+  const out = (key: string) => management.requireOutput(key) as pulumi.Output<string>;
+  const hubProvider = assumingProvider(cfg, "aws-network-hub", {
+    accountId: out("accountId"),
+    roleArn: out("networkHubRoleArn"),
+  });
+  const spoke = new TransitSpoke(
+    "transit",
+    {
+      naming,
+      transitGatewayId: out("transitGatewayId"),
+      spokesRouteTableId: out("transitSpokesRouteTableId"),
+      hubRouteTableId: out("transitHubRouteTableId"),
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      routeTableIds: network.privateRouteTableIds,
+      destinations: { management: out("vpcCidr"), vpn: out("vpnClientCidr") },
+      hubProvider,
+    },
+    { provider },
+  );
+  return { transitAttachmentId: spoke.attachmentId };
+}
