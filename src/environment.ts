@@ -1,25 +1,26 @@
 import type * as aws from "@pulumi/aws";
-import { clusterStack } from "./cluster/cluster-stack";
-import type { EnvironmentConfig } from "./core";
-import { managementReference } from "./core/management-outputs";
-import { dataServices } from "./data/data-stack";
-import { edgeStack } from "./edge/edge-stack";
-import { gitopsSpokeStack } from "./gitops/gitops-stack";
-import { stackNetwork } from "./network/network-stack";
-import { transitSpokeStack } from "./transit/transit-stack";
+import { clusterStack } from "./cluster";
+import { readManagementOutputs } from "./core/management-outputs";
+import { dataServices } from "./data";
+import { edgeStack } from "./edge";
+import { gitopsSpokeStack } from "./gitops";
+import { stackNetwork } from "./network";
+import type { EnvironmentConfig } from "./stack-config";
+import { transitSpokeStack } from "./transit";
 
 /** An application environment (dev, preprod, prod): network, cluster, data services, pipeline, edge. */
-export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider) {
-  const opts = { provider };
+export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider) {
+  // What the management stack provides (Transit Gateway, ArgoCD), validated before anything else.
+  const management = await readManagementOutputs(cfg.project);
 
   const network = stackNetwork(cfg, provider);
 
   // ── transit (Transit Gateway attachment and routes) ──
-  const management = managementReference(cfg.project);
   const transit = transitSpokeStack(cfg, network, management, provider);
 
   // ── cluster (EKS, Karpenter, add-ons) ──
-  const cluster = clusterStack(cfg, network, provider);
+  const externalDns = { domain: cfg.edge.domain, hostedZoneId: cfg.edge.hostedZoneId };
+  const cluster = clusterStack(cfg, network, { externalDns }, provider);
 
   // ── GitOps spoke (ArgoCD's deployer role, registration in the hub) ──
   const gitops = gitopsSpokeStack(cfg, cluster, management, provider);
@@ -29,7 +30,7 @@ export function environmentStack(cfg: EnvironmentConfig, provider: aws.Provider)
   const data = dataServices(
     cfg,
     { network, clusterClientSecurityGroupIds: [cluster.cluster.securityGroupId], cluster: cluster.cluster },
-    opts,
+    { provider },
   );
 
   // ── edge (CloudFront, WAF and certificate in us-east-1, DNS) ──

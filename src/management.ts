@@ -1,11 +1,11 @@
 import type * as aws from "@pulumi/aws";
-import { clusterStack } from "./cluster/cluster-stack";
-import type { ManagementConfig } from "./core";
-import { ENVIRONMENT_STACKS } from "./core/stacks";
-import { gitopsHubStack } from "./gitops/gitops-stack";
-import { governanceStack } from "./governance/governance-stack";
-import { stackNetwork } from "./network/network-stack";
-import { transitHubStack } from "./transit/transit-stack";
+import { clusterStack } from "./cluster";
+import { ENVIRONMENT_STACKS } from "./core/environments";
+import { argoCdPolicy, gitopsHubStack } from "./gitops";
+import { governanceStack } from "./governance";
+import { stackNetwork } from "./network";
+import type { ManagementConfig } from "./stack-config";
+import { transitHubStack } from "./transit";
 
 /** The management account: organization, identity, shared networking, ArgoCD cluster, registries. */
 export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
@@ -24,7 +24,7 @@ export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
   );
 
   // ── cluster (EKS for ArgoCD and internal tools) ──
-  const cluster = clusterStack(cfg, network, provider);
+  const cluster = clusterStack(cfg, network, { argoCdPolicy: argoCdPolicy(cfg) }, provider);
 
   // ── GitOps hub (ArgoCD's registrar, the payments project and ApplicationSet, chart registry) ──
   const gitops = gitopsHubStack(cfg, cluster, governance.deployRoleArns, provider);

@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, loadConfig } from "./core";
+import { ConfigError } from "./core/config-loader";
+import { ManagementOutputsError } from "./core/management-outputs";
 import { awsProvider } from "./core/provider";
 import { environmentStack } from "./environment";
 import { managementStack } from "./management";
+import { loadConfig } from "./stack-config";
 
 /**
  * The program: validate the stack's config into the model (nothing is registered if that
@@ -18,5 +20,11 @@ export async function main(): Promise<Record<string, unknown>> {
     throw err;
   }
   const provider = awsProvider(cfg);
-  return cfg.role === "management" ? managementStack(cfg, provider) : environmentStack(cfg, provider);
+  if (cfg.role === "management") return managementStack(cfg, provider);
+  try {
+    return await environmentStack(cfg, provider);
+  } catch (err) {
+    if (err instanceof ManagementOutputsError) throw new pulumi.RunError(err.message);
+    throw err;
+  }
 }

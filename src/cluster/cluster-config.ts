@@ -231,12 +231,24 @@ export const karpenterSchema = z
     }
   });
 
+/** The cluster keys every stack carries, spread into the stack schemas. */
+export const clusterShape = {
+  /** The stack's EKS cluster (every stack runs one). */
+  cluster: clusterSchema,
+  /** The Karpenter NodePool and EC2NodeClass of the stack's cluster. */
+  karpenter: karpenterSchema,
+};
+
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 export type KarpenterConfig = z.infer<typeof karpenterSchema>;
 export type ClusterAccess = z.infer<typeof clusterAccessSchema>;
 
 /** Rules over `platform:cluster` / `platform:karpenter` that need the stack's identity. */
-export const CLUSTER_RULES: Rule[] = [
+export const CLUSTER_RULES: Rule<{
+  cluster: ClusterConfig;
+  karpenter: KarpenterConfig;
+  deployRoleArn?: string | undefined;
+}>[] = [
   function privateEndpointInProduction(s, { stack, info }) {
     if (!info.productionGrade || !s.cluster.endpointPublicAccess) return [];
     return [

@@ -1,11 +1,27 @@
 import type * as aws from "@pulumi/aws";
-import type { PlatformConfig } from "../core";
+import type * as pulumi from "@pulumi/pulumi";
+import type { StackBasics } from "../core/config-loader";
 import { clusterName } from "../core/naming";
-import { argoCdPolicy } from "../gitops/gitops-stack";
-import type { Network } from "../network/network";
+import type { Network } from "../network";
+import type { ExternalDnsScope } from "./addon-values";
 import { Addons } from "./addons";
 import { Cluster } from "./cluster";
+import type { ClusterConfig, KarpenterConfig } from "./cluster-config";
 import { Karpenter } from "./karpenter";
+
+/** What the cluster reads of the stack's model. */
+export type ClusterStackConfig = StackBasics & {
+  readonly role: "management" | "environment";
+  readonly cluster: ClusterConfig;
+  readonly karpenter: KarpenterConfig;
+};
+
+/** What differs between the management cluster and an environment's. */
+export type ClusterRoleOptions =
+  /** Management: the permissions of ArgoCD's role (assuming the environments' deployer roles). */
+  | { readonly argoCdPolicy: pulumi.Input<string> }
+  /** Environment: the hosted zone and domain external-dns publishes the ALBs' names in. */
+  | { readonly externalDns: ExternalDnsScope };
 
 /**
  * The stack's EKS cluster, Karpenter and add-ons, from `platform:cluster` and `platform:karpenter` (and,
@@ -13,7 +29,12 @@ import { Karpenter } from "./karpenter";
  * private API endpoint answers the management VPC (VPN clients, ArgoCD and CI runners reach every
  * cluster from there). Returns the stack outputs it adds.
  */
-export function clusterStack(cfg: PlatformConfig, network: Network, provider: aws.Provider) {
+export function clusterStack(
+  cfg: ClusterStackConfig,
+  network: Network,
+  roleOptions: ClusterRoleOptions,
+  provider: aws.Provider,
+) {
   const naming = { project: cfg.project, stack: cfg.stack };
   const managementVpc = cfg.peers.management.vpcCidr;
   const cluster = new Cluster(
@@ -46,11 +67,12 @@ export function clusterStack(cfg: PlatformConfig, network: Network, provider: aw
       role: cfg.role,
       dependsOn: [karpenter.nodePool],
       protect: cfg.info.productionGrade,
-      ...(cfg.role === "management"
-        ? { argoCdPolicy: argoCdPolicy(cfg) }
-        : { externalDns: { domain: cfg.edge.domain, hostedZoneId: cfg.edge.hostedZoneId } }),
+      ...roleOptions,
     },
     { provider },
   );
   return { cluster, karpenter, addons, outputs: cluster.outputs() };
 }
+
+/** The stack's cluster with its Karpenter and add-ons, as other areas receive it. */
+export type ClusterStack = ReturnType<typeof clusterStack>;

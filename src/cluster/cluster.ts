@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { boundedName, type NameContext, nameTag, physicalName } from "../core/naming";
 import { type PolicyDocument, serviceTrust, toJson } from "../core/policy-document";
 import { VERSIONS } from "../core/versions";
-import { flowLogKeyPolicy } from "../network/flow-log-policies";
+import { flowLogKeyPolicy } from "../network";
 import { accessGrants } from "./access-entries";
 import type { ClusterConfig } from "./cluster-config";
 import { type ClusterRef, clusterArn, podIdentityTrust } from "./cluster-iam";

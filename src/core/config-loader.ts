@@ -2,14 +2,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { RULES, type RuleContext } from "./config-rules";
+import type { PeerStack, Rule, RuleContext } from "./config-rules";
 import {
-  type EnvironmentSettings,
-  environmentSchema,
-  type ManagementSettings,
-  managementSchema,
-} from "./config-schema";
-import { isStackName, STACK_NAMES, STACKS, type StackInfo, type StackName, stackFileName } from "./stacks";
+  isStackName,
+  STACK_NAMES,
+  STACKS,
+  type StackInfo,
+  type StackName,
+  stackFileName,
+} from "./environments";
 
 export const PROJECT = "platform";
 
@@ -36,13 +37,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** What a stack can know about the other stacks from their files in this repository. */
-export interface PeerStack {
-  readonly stack: StackName;
-  readonly accountId: string | undefined;
-  readonly region: string | undefined;
-  readonly vpcCidr: string | undefined;
-}
+export type { PeerStack } from "./config-rules";
 
 export interface Tags {
   readonly Project: string;
@@ -53,7 +48,8 @@ export interface Tags {
   readonly [key: string]: string;
 }
 
-interface Common {
+/** What every stack's model carries besides its settings: who it is and where. */
+export interface StackContext {
   readonly project: string;
   readonly stack: StackName;
   readonly info: StackInfo;
@@ -64,9 +60,33 @@ interface Common {
   readonly peers: Readonly<Record<StackName, PeerStack>>;
 }
 
-export type ManagementConfig = Common & ManagementSettings & { readonly role: "management" };
-export type EnvironmentConfig = Common & EnvironmentSettings & { readonly role: "environment" };
-export type PlatformConfig = ManagementConfig | EnvironmentConfig;
+/** The settings every stack schema yields (the keys of `stackShape` and the network's block). */
+export interface StackSettings {
+  readonly accountId: string;
+  readonly owner: string;
+  readonly costCenter: string;
+  readonly deployRoleArn?: string | undefined;
+  readonly network: { readonly vpcCidr: string };
+}
+
+/** A stack's context with its account and deploy role: what every area's wiring function reads. */
+export type StackBasics = StackContext & Pick<StackSettings, "accountId" | "deployRoleArn">;
+
+/** What the stack's providers need: its identity, account, region, tags and deploy role. */
+export type ProviderContext = Pick<StackContext, "project" | "stack" | "region" | "tags"> &
+  Pick<StackSettings, "accountId" | "deployRoleArn">;
+
+/** The two stack schemas (management and environment) and the rules run over either. */
+export interface StackSchemas<M extends StackSettings, E extends StackSettings> {
+  readonly management: z.ZodType<M>;
+  readonly environment: z.ZodType<E>;
+  readonly rules: readonly Rule<M | E>[];
+}
+
+/** A validated stack: its context and settings, tagged by role. */
+export type StackModel<M extends StackSettings, E extends StackSettings> =
+  | (StackContext & M & { readonly role: "management" })
+  | (StackContext & E & { readonly role: "environment" });
 
 /** Raw inputs: the flat `namespace:key` → string map Pulumi hands the program, plus the repo's stack files. */
 export interface RawConfigInput {
@@ -138,7 +158,10 @@ function peerFrom(stack: StackName, file: Record<string, unknown> | undefined): 
  * Validates one stack's configuration into the typed model. Pure: everything it reads is in
  * `input`. Throws `ConfigError` listing every problem found.
  */
-export function parseConfig(input: RawConfigInput): PlatformConfig {
+export function parseConfig<M extends StackSettings, E extends StackSettings>(
+  input: RawConfigInput,
+  schemas: StackSchemas<M, E>,
+): StackModel<M, E> {
   const { stack } = input;
   if (!isStackName(stack)) {
     throw new ConfigError(stack, [
@@ -160,7 +183,7 @@ export function parseConfig(input: RawConfigInput): PlatformConfig {
   for (const [k, v] of Object.entries(input.config)) {
     if (k.startsWith(NAMESPACE)) settings[k.slice(NAMESPACE.length)] = decode(v);
   }
-  const schema = info.role === "management" ? managementSchema : environmentSchema;
+  const schema: z.ZodType<M | E> = info.role === "management" ? schemas.management : schemas.environment;
   const parsed = schema.safeParse(settings);
   if (!parsed.success) issues.push(...zodIssues(parsed.error));
 
@@ -170,7 +193,7 @@ export function parseConfig(input: RawConfigInput): PlatformConfig {
 
   if (parsed.success) {
     const ctx: RuleContext = { stack, info, region, peers, latestChartVersion: input.latestChartVersion };
-    for (const rule of RULES) issues.push(...rule(parsed.data, ctx));
+    for (const rule of schemas.rules) issues.push(...rule(parsed.data, ctx));
   }
 
   if (issues.length > 0 || !parsed.success || region === undefined) throw new ConfigError(stack, issues);
@@ -184,7 +207,7 @@ export function parseConfig(input: RawConfigInput): PlatformConfig {
     ManagedBy: "pulumi",
   };
   const selfPeer: PeerStack = { stack, accountId: data.accountId, region, vpcCidr: data.network.vpcCidr };
-  const common: Common = {
+  const common: StackContext = {
     project: input.project ?? PROJECT,
     stack,
     info,
@@ -193,8 +216,8 @@ export function parseConfig(input: RawConfigInput): PlatformConfig {
     peers: { ...peers, [stack]: selfPeer } as Record<StackName, PeerStack>,
   };
   return info.role === "management"
-    ? ({ ...common, ...(data as ManagementSettings), role: "management" } satisfies ManagementConfig)
-    : ({ ...common, ...(data as EnvironmentSettings), role: "environment" } satisfies EnvironmentConfig);
+    ? { ...common, ...(data as M), role: "management" as const }
+    : { ...common, ...(data as E), role: "environment" as const };
 }
 
 let rootOverride: string | undefined;

@@ -1,19 +1,18 @@
-import * as pulumi from "@pulumi/pulumi";
-import { type PlatformConfig, parseConfig, readChartVersion, readStackFiles } from "./config-loader";
-
-export * from "./config-loader";
-export * from "./stacks";
-
 /**
- * Reads and validates this stack's configuration: the only place the program reads config.
- * Throws `ConfigError` before any resource exists.
+ * Shared plumbing every area uses: config loading and errors, the list of environments, naming
+ * and tags, pinned versions, the stack's providers, policy-document helpers, the private bucket
+ * and the service role.
  */
-export function loadConfig(): PlatformConfig {
-  return parseConfig({
-    stack: pulumi.getStack(),
-    project: pulumi.getProject(),
-    config: pulumi.runtime.allConfig(),
-    stackFiles: readStackFiles(),
-    latestChartVersion: readChartVersion(),
-  });
-}
+export * from "./cidr";
+export * from "./config-loader";
+export * from "./config-primitives";
+export * from "./config-rules";
+export * from "./config-schema";
+export * from "./environments";
+export * from "./management-outputs";
+export * from "./naming";
+export * from "./policy-document";
+export * from "./private-bucket";
+export * from "./provider";
+export * from "./service-role";
+export * from "./versions";

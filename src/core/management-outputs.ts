@@ -1,12 +1,99 @@
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { accountId, awsRegion, ipv4Block, roleArn } from "./config-primitives";
+import { MANAGEMENT_STACK } from "./environments";
 
 /**
- * The management stack's outputs, read by the environment stacks through a StackReference:
- * cross-stack values are never copied into config. In the offline plan the reference is
- * served the outputs of the management stack evaluated under the same mocks.
+ * The contract between the management stack and the environment stacks: the outputs an
+ * environment reads through its StackReference, with their formats. Cross-stack values are never
+ * copied into config. The management stack exports (at least) these; an environment validates them
+ * before it registers anything that depends on them, so a missing or malformed output fails with a
+ * message naming it and the management stack, not deep inside a provider call. The offline plan
+ * serves exactly these outputs, from the management stack evaluated under the same mocks.
  */
-export function managementReference(project: string): pulumi.StackReference {
-  return new pulumi.StackReference("management", {
-    name: `${pulumi.getOrganization()}/${project}/management`,
-  });
+const id = (prefix: string, what: string) =>
+  z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `expected ${what} (${prefix}-…)`);
+
+export const managementOutputsSchema = z.object({
+  /** The management account: the Transit Gateway's owner, the ECR registry. */
+  accountId,
+  region: awsRegion,
+  /** The management VPC: environments route it through the Transit Gateway. */
+  vpcCidr: ipv4Block(16, 20),
+  /** The VPN's client range: environments route it back through the Transit Gateway. */
+  vpnClientCidr: ipv4Block(8, 24),
+  transitGatewayId: id("tgw", "a Transit Gateway id"),
+  transitHubRouteTableId: id("tgw-rtb", "a Transit Gateway route table id"),
+  transitSpokesRouteTableId: id("tgw-rtb", "a Transit Gateway route table id"),
+  /** Role an environment assumes to associate and propagate its attachment in the hub. */
+  networkHubRoleArn: roleArn,
+  /** The management cluster, where an environment writes its ArgoCD cluster secret. */
+  argocdClusterName: z.string().min(1, "must not be empty"),
+  argocdClusterEndpoint: z.url({
+    protocol: /^https$/,
+    error: "expected the cluster's https:// API endpoint",
+  }),
+  argocdClusterCertificateAuthority: z.base64("expected the cluster's base64 certificate authority data"),
+  /** Role an environment assumes to write its cluster secret into the hub. */
+  argocdRegistrarRoleArn: roleArn,
+  /** ArgoCD's role: the one an environment's deployer role trusts. */
+  argocdRoleArn: roleArn,
+});
+
+export type ManagementOutputs = z.infer<typeof managementOutputsSchema>;
+
+/** The outputs of the contract, by name. */
+export const MANAGEMENT_OUTPUT_NAMES = Object.keys(
+  managementOutputsSchema.shape,
+) as (keyof ManagementOutputs)[];
+
+/** A management output that is missing or not of its contract's format. */
+export class ManagementOutputsError extends Error {
+  constructor(
+    readonly stackRef: string,
+    readonly problems: readonly { readonly output: string; readonly message: string }[],
+  ) {
+    super(
+      `The management stack (${stackRef}) does not provide what this stack reads:\n` +
+        problems.map((p) => `  - output ${p.output}: ${p.message}`).join("\n") +
+        `\nApply the management stack first (pulumi up -s ${MANAGEMENT_STACK}), or check its outputs (pulumi stack output -s ${MANAGEMENT_STACK}).`,
+    );
+    this.name = "ManagementOutputsError";
+  }
+}
+
+/** Validates the management stack's outputs against the contract; keeps only the contract's keys. */
+export function parseManagementOutputs(
+  raw: Readonly<Record<string, unknown>>,
+  stackRef: string,
+): ManagementOutputs {
+  const parsed = managementOutputsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new ManagementOutputsError(
+    stackRef,
+    parsed.error.issues.map((i) => ({
+      output: String(i.path[0] ?? "<root>"),
+      message: raw[String(i.path[0])] === undefined ? "missing" : i.message,
+    })),
+  );
+}
+
+/** The fully qualified name of the management stack in the current organization. */
+export function managementStackRef(project: string): string {
+  return `${pulumi.getOrganization()}/${project}/${MANAGEMENT_STACK}`;
+}
+
+/**
+ * Reads and validates the management stack's outputs through a StackReference. Resolves before
+ * the caller registers anything that needs them; rejects with `ManagementOutputsError`.
+ */
+export async function readManagementOutputs(project: string): Promise<ManagementOutputs> {
+  const name = managementStackRef(project);
+  const ref = new pulumi.StackReference(MANAGEMENT_STACK, { name });
+  const raw: Record<string, unknown> = {};
+  for (const output of MANAGEMENT_OUTPUT_NAMES) {
+    const details = await ref.getOutputDetails(output);
+    raw[output] = details.value ?? details.secretValue;
+  }
+  return parseManagementOutputs(raw, name);
 }

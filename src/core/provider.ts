@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "./index";
+import type { ProviderContext } from "./config-loader";
 
 /**
  * The one AWS provider every resource of the stack uses: pinned to the stack's account and
@@ -8,7 +8,7 @@ import type { PlatformConfig } from "./index";
  * never access keys), and carrying the platform's tags as default tags so every taggable
  * resource gets them.
  */
-export function awsProvider(cfg: PlatformConfig): aws.Provider {
+export function awsProvider(cfg: ProviderContext): aws.Provider {
   return new aws.Provider("aws", stackProviderArgs(cfg, cfg.region));
 }
 
@@ -17,11 +17,11 @@ export function awsProvider(cfg: PlatformConfig): aws.Provider {
  * as `awsProvider`. For what AWS only offers in one region, e.g. CloudFront's certificates and
  * WAF web ACLs in us-east-1.
  */
-export function regionalProvider(cfg: PlatformConfig, name: string, region: string): aws.Provider {
+export function regionalProvider(cfg: ProviderContext, name: string, region: string): aws.Provider {
   return new aws.Provider(name, stackProviderArgs(cfg, region));
 }
 
-function stackProviderArgs(cfg: PlatformConfig, region: string): aws.ProviderArgs {
+function stackProviderArgs(cfg: ProviderContext, region: string): aws.ProviderArgs {
   return {
     region: region as aws.Region,
     allowedAccountIds: [cfg.accountId],
@@ -38,7 +38,7 @@ function stackProviderArgs(cfg: PlatformConfig, region: string): aws.ProviderArg
  * the stack's provider; pinned to `accountId`.
  */
 export function assumingProvider(
-  cfg: PlatformConfig,
+  cfg: ProviderContext,
   name: string,
   target: { readonly accountId: pulumi.Input<string>; readonly roleArn: pulumi.Input<string> },
 ): aws.Provider {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { dnsName, hostedZoneId } from "../core/config-primitives";
 import type { Rule, RuleIssue } from "../core/config-rules";
+import { STACKS } from "../core/environments";
 
 /**
  * Keys of the environment stacks' data services and payments pipeline: RDS PostgreSQL, the
@@ -277,17 +278,17 @@ export type WorkerConfig = z.infer<typeof workerSchema>;
 export type SearchConfig = z.infer<typeof searchSchema>;
 export type EmailConfig = z.infer<typeof emailSchema>;
 export type AlarmsConfig = z.infer<typeof alarmsSchema>;
-type DataSettings = z.infer<z.ZodObject<typeof dataShape>>;
+export type DataSettings = z.infer<z.ZodObject<typeof dataShape>>;
 
 /** SQS redelivers a message while the worker may still be running (and retrying) it unless the visibility timeout covers six worker timeouts. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
-function dataOf(s: Parameters<Rule>[0]): DataSettings | undefined {
+function dataOf(s: object): DataSettings | undefined {
   return "database" in s ? (s as unknown as DataSettings) : undefined;
 }
 
 /** Data rules: each names the full key and what was expected. */
-export const DATA_RULES: Rule[] = [
+export const DATA_RULES: Rule<{ network: { availabilityZones: readonly string[] } }>[] = [
   function visibilityCoversWorkerRetries(s) {
     const d = dataOf(s);
     if (!d) return [];
@@ -369,13 +370,13 @@ export const DATA_RULES: Rule[] = [
 
   function prodProtection(s, { stack }) {
     const d = dataOf(s);
-    if (!d || stack !== "prod") return [];
+    if (!d || !STACKS[stack].gated) return [];
     const out: RuleIssue[] = [];
     if (!d.database.deletionProtection) {
-      out.push({ key: "platform:database.deletionProtection", message: "must be true in prod" });
+      out.push({ key: "platform:database.deletionProtection", message: `must be true in ${stack}` });
     }
     if (!d.payments.deletionProtection) {
-      out.push({ key: "platform:payments.deletionProtection", message: "must be true in prod" });
+      out.push({ key: "platform:payments.deletionProtection", message: `must be true in ${stack}` });
     }
     return out;
   },
@@ -397,13 +398,13 @@ export const DATA_RULES: Rule[] = [
         message: `cannot exceed the VPC's ${s.network.availabilityZones.length} availability zones (platform:network.availabilityZones)`,
       });
     }
-    if (stack === "prod" && search.availabilityZoneCount !== 3) {
-      out.push({ key: "platform:search.availabilityZoneCount", message: "must be 3 in prod" });
+    if (STACKS[stack].gated && search.availabilityZoneCount !== 3) {
+      out.push({ key: "platform:search.availabilityZoneCount", message: `must be 3 in ${stack}` });
     }
-    if (stack === "prod" && search.dedicatedMasterType === undefined) {
+    if (STACKS[stack].gated && search.dedicatedMasterType === undefined) {
       out.push({
         key: "platform:search.dedicatedMasterType",
-        message: "must be set in prod (dedicated masters)",
+        message: `must be set in ${stack} (dedicated masters)`,
       });
     }
     return out;

@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { EnvironmentConfig } from "../core";
+import type { StackBasics } from "../core/config-loader";
 import { clusterName } from "../core/naming";
 import { VERSIONS } from "../core/versions";
-import type { Network } from "../network/network";
+import type { Network } from "../network";
 import { alarmDefinitions } from "./alarm-definitions";
 import { Alarms, AlertsTopic } from "./alerts";
 import { DataClients } from "./clients";
+import type { DataSettings } from "./data-config";
 import { DataKey } from "./data-key";
 import { arns, CHART_WORKLOADS, dataNames, logGroupPrefix } from "./data-names";
 import { Database } from "./database";
@@ -17,6 +18,9 @@ import { PaymentsWorker } from "./payments-worker";
 import { Search, SearchAccess } from "./search";
 import { WorkloadIdentities } from "./workload-identities";
 import type { WorkloadResources } from "./workload-policies";
+
+/** What the data services read of the stack's model. */
+export type DataStackConfig = StackBasics & DataSettings;
 
 export interface DataServicesArgs {
   readonly network: Network;
@@ -49,7 +53,7 @@ export interface DataForEdge {
  * stack outputs and what the edge needs.
  */
 export function dataServices(
-  cfg: EnvironmentConfig,
+  cfg: DataStackConfig,
   args: DataServicesArgs,
   opts: pulumi.ComponentResourceOptions,
 ) {

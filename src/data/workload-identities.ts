@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { podIdentityTrustFor } from "../cluster/cluster-iam";
+import { podIdentityTrustFor } from "../cluster";
 import { type NameContext, nameTag, physicalName } from "../core/naming";
 import { type PolicyDocument, toJson } from "../core/policy-document";
 import { adminPolicy, apiPolicy, clusterWorkerPolicy, type WorkloadResources } from "./workload-policies";

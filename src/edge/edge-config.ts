@@ -78,7 +78,7 @@ export function isUnderDomain(name: string, domain: string): boolean {
 
 type EdgeSettings = { edge: EdgeConfig; email?: { domain: string; hostedZoneId: string } };
 
-function edgeOf(s: Parameters<Rule>[0]): EdgeSettings | undefined {
+function edgeOf(s: object): EdgeSettings | undefined {
   return "edge" in s ? (s as unknown as EdgeSettings) : undefined;
 }
 

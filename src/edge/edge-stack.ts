@@ -1,8 +1,15 @@
 import type * as aws from "@pulumi/aws";
-import type { EnvironmentConfig } from "../core";
+import type { StackBasics } from "../core/config-loader";
 import { regionalProvider } from "../core/provider";
-import type { DataForEdge } from "../data/data-stack";
+import type { DataForEdge } from "../data";
 import { Edge } from "./edge";
+import type { EdgeConfig } from "./edge-config";
+
+/** What the edge reads of the stack's model. */
+export type EdgeStackConfig = StackBasics & {
+  readonly edge: EdgeConfig;
+  readonly payments: { readonly secretRecoveryWindowDays: number };
+};
 
 /** CloudFront's certificates and CLOUDFRONT-scoped web ACLs exist only in this region. */
 export const CLOUDFRONT_REGION = "us-east-1";
@@ -12,7 +19,7 @@ export const CLOUDFRONT_REGION = "us-east-1";
  * the static-assets bucket, with its WAF and certificate in us-east-1 and its names in the
  * environment's hosted zone. The internal ALB (admin-web) is never behind it.
  */
-export function edgeStack(cfg: EnvironmentConfig, data: DataForEdge, provider: aws.Provider) {
+export function edgeStack(cfg: EdgeStackConfig, data: DataForEdge, provider: aws.Provider) {
   const { edge } = cfg;
   const globalProvider = regionalProvider(cfg, `aws-${CLOUDFRONT_REGION}`, CLOUDFRONT_REGION);
   const component = new Edge(

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { type NameContext, nameTag } from "../core/naming";
 import { toJson } from "../core/policy-document";
-import { assetsBucketPolicy } from "../data/pipeline-policies";
+import { assetsBucketPolicy } from "../data";
 import {
   appOriginConfig,
   cacheBehaviours,

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { ClusterConfig } from "../cluster";
 import type { Rule, RuleIssue } from "../core/config-rules";
+import { ENVIRONMENT_STACKS, type EnvironmentName, STACKS } from "../core/environments";
 import { ARGOCD_DEPLOYER_ROLE_NAME } from "./gitops-iam";
 
 /**
@@ -14,8 +16,8 @@ import { ARGOCD_DEPLOYER_ROLE_NAME } from "./gitops-iam";
  */
 
 /** The environments ArgoCD can deploy to (the application environment stacks). */
-export const GITOPS_ENVIRONMENTS = ["dev", "preprod", "prod"] as const;
-export type GitOpsEnvironment = (typeof GITOPS_ENVIRONMENTS)[number];
+export const GITOPS_ENVIRONMENTS = ENVIRONMENT_STACKS;
+export type GitOpsEnvironment = EnvironmentName;
 
 /**
  * A SemVer 2.0 version without build metadata: OCI tags cannot carry `+`, and ArgoCD must get
@@ -77,7 +79,11 @@ export const gitopsHubSchema = z
   .object({
     /** The environments the hub deploys to: the ApplicationSet's selector and the ArgoCD role's reach. */
     environments: z
-      .array(z.enum(GITOPS_ENVIRONMENTS, { error: `expected one of ${GITOPS_ENVIRONMENTS.join(", ")}` }))
+      .array(
+        z.enum(GITOPS_ENVIRONMENTS as [EnvironmentName, ...EnvironmentName[]], {
+          error: `expected one of ${GITOPS_ENVIRONMENTS.join(", ")}`,
+        }),
+      )
       .min(1, "at least one environment")
       .refine((envs) => new Set(envs).size === envs.length, { message: "environments must be unique" }),
     /** The chart ArgoCD deploys: a name in platform:registries.charts (pushed as charts/<name>). */
@@ -93,27 +99,26 @@ export const gitopsManagementShape = { gitops: gitopsHubSchema };
 export type GitOpsEnvironmentConfig = z.infer<typeof gitopsEnvironmentSchema>;
 export type GitOpsHubConfig = z.infer<typeof gitopsHubSchema>;
 
-function environmentSide(s: Parameters<Rule>[0]): GitOpsEnvironmentConfig | undefined {
+function environmentSide(s: object): GitOpsEnvironmentConfig | undefined {
   const g = (s as { gitops?: object }).gitops;
   return g && "chartVersion" in g ? (g as GitOpsEnvironmentConfig) : undefined;
 }
 
-function hubSide(s: Parameters<Rule>[0]): { gitops: GitOpsHubConfig; charts: readonly string[] } | undefined {
+function hubSide(s: object): { gitops: GitOpsHubConfig; charts: readonly string[] } | undefined {
   const g = (s as { gitops?: object }).gitops;
   const charts = (s as { registries?: { charts?: readonly string[] } }).registries?.charts;
   return g && "environments" in g ? { gitops: g as GitOpsHubConfig, charts: charts ?? [] } : undefined;
 }
 
 /** GitOps rules: each names the full key and what was expected. */
-export const GITOPS_RULES: Rule[] = [
+export const GITOPS_RULES: Rule<{ cluster: Pick<ClusterConfig, "access"> }>[] = [
   function prodSyncsManually(s, { stack }) {
     const g = environmentSide(s);
-    if (!g || stack !== "prod" || !g.autoSync) return [];
+    if (!g || !STACKS[stack].gated || !g.autoSync) return [];
     return [
       {
         key: "platform:gitops.autoSync",
-        message:
-          "prod is synced by hand after the release is approved: set autoSync: false (ArgoCD then only reports prod as OutOfSync)",
+        message: `${stack} is synced by hand after the release is approved: set autoSync: false (ArgoCD then only reports ${stack} as OutOfSync)`,
       },
     ];
   },

@@ -1,6 +1,5 @@
 import { assertAccountId, type PolicyDocument, policy } from "../core/policy-document";
-import { roleArn } from "../governance/platform-roles";
-import { ECR_PULL_ACTIONS } from "../governance/registry-policies";
+import { ECR_PULL_ACTIONS, roleArn } from "../governance";
 
 /**
  * The IAM side of ArgoCD's hub and spokes.

@@ -1,4 +1,5 @@
-import { ARGO_CD } from "../cluster/addon-values";
+import { ARGO_CD } from "../cluster";
+import { isStackName, STACKS } from "../core/environments";
 
 /**
  * ArgoCD's hub-and-spoke objects as plain data (after the gitops-bridge pattern): each environment
@@ -175,8 +176,8 @@ export function applicationSetManifest(a: {
   readonly environments: readonly string[];
 }) {
   if (a.environments.length === 0) throw new Error("applicationSetManifest: at least one environment");
-  const manualOnly = a.environments.filter((e) => e === "prod");
-  const mayAutoSync = a.environments.filter((e) => e !== "prod");
+  const manualOnly = a.environments.filter((e) => isStackName(e) && STACKS[e].gated);
+  const mayAutoSync = a.environments.filter((e) => !manualOnly.includes(e));
   const clusters = (requirements: Requirement[], autoSync: boolean) => ({
     clusters: {
       selector: { matchExpressions: requirements.map((r) => ({ ...r })) },

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Cluster } from "../cluster/cluster";
+import type { Cluster } from "../cluster";
 import { type NameContext, nameTag } from "../core/naming";
 import { toJson } from "../core/policy-document";
-import { assumedOnlyBy } from "../governance/platform-roles";
+import { assumedOnlyBy } from "../governance";
 import { ARGOCD_DEPLOYER_ROLE_NAME } from "./gitops-iam";
 import {
   clusterSecretManifest,

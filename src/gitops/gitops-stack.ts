@@ -1,22 +1,31 @@
 import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import type { clusterStack } from "../cluster/cluster-stack";
-import { roleKubeconfig } from "../cluster/kubeconfig";
-import type { EnvironmentConfig, ManagementConfig } from "../core";
+import type * as pulumi from "@pulumi/pulumi";
+import { type ClusterStack, roleKubeconfig } from "../cluster";
+import type { StackBasics } from "../core/config-loader";
+import type { StackName } from "../core/environments";
+import type { ManagementOutputs } from "../core/management-outputs";
 import { clusterName } from "../core/naming";
 import { toJson } from "../core/policy-document";
-import type { StackName } from "../core/stacks";
 import { VERSIONS } from "../core/versions";
-import { CHART_PREFIX } from "../governance/registry";
-import { identityCenterRoleArnPattern } from "../governance/scp";
+import { CHART_PREFIX, identityCenterRoleArnPattern } from "../governance";
+import type { GitOpsEnvironmentConfig, GitOpsHubConfig } from "./gitops-config";
 import { GitOpsHub } from "./gitops-hub";
 import { argoCdHubPermissions, deployerRoleArn } from "./gitops-iam";
 import { ARGOCD_NAMESPACE, chartRegistry } from "./gitops-manifests";
 import { GitOpsSpoke } from "./gitops-spoke";
 
+/** What the hub reads of the management stack's model. */
+export type GitOpsHubStackConfig = StackBasics & {
+  readonly gitops: GitOpsHubConfig;
+  readonly identityCenter: { readonly adminPermissionSet: string };
+};
+
+/** What a spoke reads of an environment stack's model. */
+export type GitOpsSpokeStackConfig = StackBasics & { readonly gitops: GitOpsEnvironmentConfig };
+
 /** The environments the hub serves, with their accounts (from the stack files) and cluster names. */
-export function servedEnvironments(cfg: ManagementConfig) {
+export function servedEnvironments(cfg: GitOpsHubStackConfig) {
   return cfg.gitops.environments.map((environment) => {
     const accountId = cfg.peers[environment as StackName]?.accountId;
     if (!accountId) throw new Error(`gitops: Pulumi.${environment}.yaml declares no platform:accountId`);
@@ -25,7 +34,7 @@ export function servedEnvironments(cfg: ManagementConfig) {
 }
 
 /** The permissions of ArgoCD's role: assume the served environments' deployer roles. */
-export function argoCdPolicy(cfg: ManagementConfig): string {
+export function argoCdPolicy(cfg: GitOpsHubStackConfig): string {
   return toJson(argoCdHubPermissions(servedEnvironments(cfg).map((e) => deployerRoleArn(e.accountId))));
 }
 
@@ -35,8 +44,8 @@ export function argoCdPolicy(cfg: ManagementConfig): string {
  * environment stacks read.
  */
 export function gitopsHubStack(
-  cfg: ManagementConfig,
-  cluster: ReturnType<typeof clusterStack>,
+  cfg: GitOpsHubStackConfig,
+  cluster: ClusterStack,
   environmentDeployRoleArns: Readonly<Record<StackName, pulumi.Input<string>>>,
   provider: aws.Provider,
 ) {
@@ -87,33 +96,22 @@ export function gitopsHubStack(
  * acts as the registrar (read from the management stack's outputs).
  */
 export function gitopsSpokeStack(
-  cfg: EnvironmentConfig,
-  cluster: ReturnType<typeof clusterStack>,
-  management: pulumi.StackReference,
+  cfg: GitOpsSpokeStackConfig,
+  cluster: ClusterStack,
+  management: ManagementOutputs,
   provider: aws.Provider,
 ) {
   const naming = { project: cfg.project, stack: cfg.stack };
-  const out = (key: string) => management.requireOutput(key) as pulumi.Output<string>;
-  const kubeconfig = pulumi
-    .all([
-      out("argocdClusterName"),
-      out("argocdClusterEndpoint"),
-      out("argocdClusterCertificateAuthority"),
-      out("region"),
-      out("argocdRegistrarRoleArn"),
-    ])
-    .apply(([name, server, caData, region, registrar]) =>
-      JSON.stringify(
-        roleKubeconfig({
-          clusterName: name,
-          api: { server, caData },
-          region,
-          roleArn: registrar,
-          ...(cfg.deployRoleArn ? { viaRoleArn: cfg.deployRoleArn } : {}),
-          sessionName: `pulumi-${cfg.project}-${cfg.stack}-registrar`,
-        }),
-      ),
-    );
+  const kubeconfig = JSON.stringify(
+    roleKubeconfig({
+      clusterName: management.argocdClusterName,
+      api: { server: management.argocdClusterEndpoint, caData: management.argocdClusterCertificateAuthority },
+      region: management.region,
+      roleArn: management.argocdRegistrarRoleArn,
+      ...(cfg.deployRoleArn ? { viaRoleArn: cfg.deployRoleArn } : {}),
+      sessionName: `pulumi-${cfg.project}-${cfg.stack}-registrar`,
+    }),
+  );
   const hubProvider = new k8s.Provider("k8s-argocd-hub", { kubeconfig, enableServerSideApply: true });
   const spoke = new GitOpsSpoke(
     "gitops",
@@ -121,7 +119,7 @@ export function gitopsSpokeStack(
       naming,
       environment: cfg.stack,
       cluster: cluster.cluster,
-      argoCdRoleArn: out("argocdRoleArn"),
+      argoCdRoleArn: management.argocdRoleArn,
       chartVersion: cfg.gitops.chartVersion,
       autoSync: cfg.gitops.autoSync,
       hubProvider,

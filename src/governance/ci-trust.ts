@@ -10,8 +10,8 @@
  * is case-sensitive, so `repository` must be spelled exactly as GitHub spells it.
  */
 
+import { GATED_STACKS, type StackName } from "../core/environments";
 import { type PolicyDocument, policy } from "../core/policy-document";
-import type { StackName } from "../core/stacks";
 import { PLATFORM_ROLE_PREFIX } from "./scp";
 
 /** Issuer host of GitHub Actions OIDC tokens (also the IAM OIDC provider's URL without scheme). */
@@ -105,7 +105,7 @@ export function ciTrustPolicy(args: CiTrustArgs): PolicyDocument {
  * Stacks whose deploy role may only be assumed from the protected GitHub deployment environment of
  * the same name: prod, and management (it holds the organization and its guardrails).
  */
-export const ENVIRONMENT_GATED_STACKS: readonly StackName[] = ["management", "prod"];
+export const ENVIRONMENT_GATED_STACKS: readonly StackName[] = GATED_STACKS;
 /** The branch the other stacks deploy from. */
 export const DEPLOY_BRANCH = "main";
 

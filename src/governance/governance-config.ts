@@ -1,22 +1,25 @@
 import { z } from "zod";
-import { overlaps } from "../core/cidr";
-import { awsRegion, ipv4Block, nonEmpty } from "../core/config-primitives";
+import { awsRegion, nonEmpty } from "../core/config-primitives";
 import type { Rule, RuleIssue } from "../core/config-rules";
+import {
+  type AccountKey,
+  ASSIGNABLE_ACCOUNTS,
+  ENVIRONMENT_OUS,
+  GATED_OUS,
+  MEMBER_ACCOUNTS,
+  type MemberAccountKey,
+} from "../core/environments";
 
 /**
- * Keys of the management stack: the organization and its member accounts, Identity Center,
- * CI, the Transit Gateway hub and its VPN, the registries and the audit trail.
+ * Keys of the management stack's governance: the organization and its member accounts (one per
+ * environment in `src/core/environment-list.ts`), Identity Center, CI, the registries and the
+ * audit trail.
  */
 
-/** The member accounts the organization creates (seed 000: test, pre-prod, prod). */
-export const MEMBER_ACCOUNTS = ["test", "preprod", "prod"] as const;
-export type MemberAccountKey = (typeof MEMBER_ACCOUNTS)[number];
+/** The environment OUs under `Workloads` (one per member account, same key); each carries its own guardrails. */
+export type EnvironmentOu = MemberAccountKey;
 /** Every account an Identity Center assignment can name. */
-export const ASSIGNABLE_ACCOUNTS = ["management", ...MEMBER_ACCOUNTS] as const;
-export type AssignableAccount = (typeof ASSIGNABLE_ACCOUNTS)[number];
-/** The environment OUs under `Workloads`; each carries its own guardrails. */
-export const ENVIRONMENT_OUS = ["test", "preprod", "prod"] as const;
-export type EnvironmentOu = (typeof ENVIRONMENT_OUS)[number];
+export type AssignableAccount = AccountKey;
 
 const memberAccountSchema = z
   .object({
@@ -25,7 +28,9 @@ const memberAccountSchema = z
     /** Root user email; unique across AWS, so unique across these accounts too. */
     email: z.email("expected an email address"),
     /** The environment OU the account sits in (its guardrails). */
-    ou: z.enum(ENVIRONMENT_OUS, { error: `expected one of ${ENVIRONMENT_OUS.join(", ")}` }),
+    ou: z.enum(ENVIRONMENT_OUS as [MemberAccountKey, ...MemberAccountKey[]], {
+      error: `expected one of ${ENVIRONMENT_OUS.join(", ")}`,
+    }),
   })
   .strict();
 
@@ -33,11 +38,12 @@ export const organizationSchema = z
   .object({
     /** Member accounts by key, created with the cross-account admin role. */
     accounts: z
-      .object({
-        test: memberAccountSchema,
-        preprod: memberAccountSchema,
-        prod: memberAccountSchema,
-      })
+      .object(
+        Object.fromEntries(MEMBER_ACCOUNTS.map((key) => [key, memberAccountSchema])) as Record<
+          MemberAccountKey,
+          typeof memberAccountSchema
+        >,
+      )
       .strict(),
     /** Regions member accounts may use (the region guardrail); must include every stack's region. */
     allowedRegions: z.array(awsRegion).min(1, "at least one region"),
@@ -103,34 +109,6 @@ export const ciSchema = z
   })
   .strict();
 
-export const transitSchema = z
-  .object({
-    /** Private ASN of the Transit Gateway's Amazon side. */
-    amazonSideAsn: z
-      .number()
-      .int()
-      .refine((n) => (n >= 64512 && n <= 65534) || (n >= 4200000000 && n <= 4294967294), {
-        message: "expected a private ASN (64512-65534 or 4200000000-4294967294)",
-      }),
-    /** The VPN's client address range; environments route it back to the hub. Tailscale: 100.64.0.0/10. */
-    vpnClientCidr: ipv4Block(8, 24).default("100.64.0.0/10"),
-  })
-  .strict();
-
-export const vpnSchema = z
-  .object({
-    /** Instance type of the Tailscale subnet router (arm64 Graviton types: t4g.*, c7g.*). */
-    instanceType: z
-      .string()
-      .regex(
-        /^[a-z][a-z0-9-]*g[a-z0-9-]*\.[a-z0-9]+$/,
-        "expected a Graviton instance type such as t4g.small",
-      ),
-    /** Routers running at once (Tailscale fails over between routers advertising the same routes). */
-    desiredCapacity: z.number().int().min(1, "at least 1 router").max(3, "at most 3 routers"),
-  })
-  .strict();
-
 const repositoryName = z
   .string()
   .regex(
@@ -158,13 +136,11 @@ export const auditSchema = z
   })
   .strict();
 
-/** The management stack's own keys, spread into `managementSchema`. */
-export const managementShape = {
+/** The management stack's governance keys, spread into its schema. */
+export const governanceShape = {
   organization: organizationSchema,
   identityCenter: identityCenterSchema,
   ci: ciSchema,
-  transit: transitSchema,
-  vpn: vpnSchema,
   registries: registriesSchema,
   audit: auditSchema,
 };
@@ -174,8 +150,6 @@ export type IdentityCenterConfig = z.infer<typeof identityCenterSchema>;
 export type PermissionSetConfig = z.infer<typeof permissionSetSchema>;
 export type AssignmentConfig = z.infer<typeof assignmentSchema>;
 export type CiConfig = z.infer<typeof ciSchema>;
-export type TransitConfig = z.infer<typeof transitSchema>;
-export type VpnConfig = z.infer<typeof vpnSchema>;
 export type RegistriesConfig = z.infer<typeof registriesSchema>;
 export type AuditConfig = z.infer<typeof auditSchema>;
 
@@ -189,7 +163,7 @@ function managementKeys(s: object): ManagementKeys | undefined {
 }
 
 /** Rules of the management stack's keys. */
-export const MANAGEMENT_RULES: Rule[] = [
+export const GOVERNANCE_RULES: Rule[] = [
   function uniqueAccountEmails(s) {
     const m = managementKeys(s);
     if (!m) return [];
@@ -210,15 +184,13 @@ export const MANAGEMENT_RULES: Rule[] = [
     return out;
   },
 
-  function prodAccountInProdOu(s) {
+  function gatedAccountsInTheirOu(s) {
     const m = managementKeys(s);
-    if (!m || m.organization.accounts.prod.ou === "prod") return [];
-    return [
-      {
-        key: "platform:organization.accounts.prod.ou",
-        message: `the prod account must sit in the prod OU so it gets the production guardrails; got "${m.organization.accounts.prod.ou}"`,
-      },
-    ];
+    if (!m) return [];
+    return GATED_OUS.filter((key) => m.organization.accounts[key].ou !== key).map((key) => ({
+      key: `platform:organization.accounts.${key}.ou`,
+      message: `the ${key} account must sit in the ${key} OU so it gets the production guardrails; got "${m.organization.accounts[key].ou}"`,
+    }));
   },
 
   function regionsAllowed(s, { region, peers }) {
@@ -237,30 +209,6 @@ export const MANAGEMENT_RULES: Rule[] = [
         key: "platform:organization.allowedRegions",
         message: `must include ${r}, the region of ${who}; the region guardrail would otherwise lock the platform out of its own resources (got ${allowed.join(", ")})`,
       }));
-  },
-
-  function vpnRangeApart(s, { peers }) {
-    if (!("transit" in s) || !("network" in s)) return [];
-    const vpn = (s as { transit: TransitConfig }).transit.vpnClientCidr;
-    const vpcs: [string, string][] = [["this stack", s.network.vpcCidr]];
-    for (const [stack, peer] of Object.entries(peers))
-      if (peer?.vpcCidr) vpcs.push([`the ${stack} stack`, peer.vpcCidr]);
-    const out: RuleIssue[] = [];
-    for (const [who, cidr] of vpcs) {
-      let clash = false;
-      try {
-        clash = overlaps(vpn, cidr);
-      } catch {
-        continue; // malformed blocks are reported by the schema
-      }
-      if (clash) {
-        out.push({
-          key: "platform:transit.vpnClientCidr",
-          message: `${vpn} overlaps the VPC of ${who} (${cidr}); the VPN client range must be routable apart from every VPC`,
-        });
-      }
-    }
-    return out;
   },
 
   function assignmentsResolve(s) {
@@ -298,10 +246,10 @@ export const MANAGEMENT_RULES: Rule[] = [
             key: `${key}.accounts[${j}]`,
             message: `unknown account "${acct}"; expected one of ${ASSIGNABLE_ACCOUNTS.join(", ")}`,
           });
-        } else if (acct === "prod" && set && !set.prodAccess) {
+        } else if ((GATED_OUS as readonly string[]).includes(acct) && set && !set.prodAccess) {
           out.push({
             key: `${key}.accounts[${j}]`,
-            message: `permission set "${a.permissionSet}" has prodAccess: false and cannot be assigned in prod (give ${a.group} a read-only set there)`,
+            message: `permission set "${a.permissionSet}" has prodAccess: false and cannot be assigned in ${acct} (give ${a.group} a read-only set there)`,
           });
         }
       });

@@ -1,40 +1,61 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ManagementConfig } from "../core";
+import type { StackBasics } from "../core/config-loader";
+import {
+  ENVIRONMENT_STACKS,
+  GATED_OUS,
+  GATED_STACKS,
+  MEMBER_ACCOUNTS,
+  type MemberAccountKey,
+  STACK_ACCOUNTS,
+  STACK_NAMES,
+  STACKS,
+  type StackName,
+} from "../core/environments";
 import { toJson } from "../core/policy-document";
 import { assumingProvider } from "../core/provider";
-import { STACK_NAMES, type StackName } from "../core/stacks";
 import { assignmentMatrix } from "./assignments";
 import { AuditTrail } from "./audit-trail";
 import { CiRoles, type CiTarget } from "./ci-roles";
-import { MEMBER_ACCOUNTS, type MemberAccountKey } from "./governance-config";
+import type {
+  AuditConfig,
+  CiConfig,
+  IdentityCenterConfig,
+  OrganizationConfig,
+  RegistriesConfig,
+} from "./governance-config";
 import { type GuardrailPolicy, Guardrails } from "./guardrails";
 import { IdentityCenter } from "./identity-center";
 import { Organization } from "./organization";
-import {
-  CI_STACK_ACCOUNTS,
-  DEPLOY_ROLE_NAME,
-  ORGANIZATION_ACCESS_ROLE_NAME,
-  roleArn,
-} from "./platform-roles";
+import { DEPLOY_ROLE_NAME, ORGANIZATION_ACCESS_ROLE_NAME, roleArn } from "./platform-roles";
 import { resourceControlPolicies } from "./rcp";
 import { Registries } from "./registry";
 import { identityCenterRoleArnPattern, roleArnPattern, serviceControlPolicies } from "./scp";
-import { RESTRICTED_SECRETS_STACKS, secretsKeyAlias } from "./secrets-key-policy";
+import { secretsKeyAlias } from "./secrets-key-policy";
 import { SecretsKeys, type StackKeyAccess } from "./secrets-keys";
 
 /** Highest IMDS hop limit new instances may request: EKS pods that use IMDS need 2. */
 const MAX_IMDS_HOP_LIMIT = 2;
 /** OU keys the guardrails attach to: every member account sits under `workloads`. */
 const GUARDED_OUS = ["workloads"];
-const PROD_OUS = ["prod"];
+/** Environments whose accounts get the production guardrails (their secrets key is guarded too). */
+const GATED_ENVIRONMENTS = ENVIRONMENT_STACKS.filter((s) => STACKS[s].gated);
+
+/** What governance reads of the management stack's model. */
+export type GovernanceStackConfig = StackBasics & {
+  readonly organization: OrganizationConfig;
+  readonly identityCenter: IdentityCenterConfig;
+  readonly ci: CiConfig;
+  readonly registries: RegistriesConfig;
+  readonly audit: AuditConfig;
+};
 
 /**
  * The management account's governance: the organization and accounts, SCP/RCP guardrails,
  * Identity Center, CI roles (in every account, through a provider per member account), the
  * per-stack secrets keys, the registries and the organization trail.
  */
-export function governanceStack(cfg: ManagementConfig, provider: aws.Provider) {
+export function governanceStack(cfg: GovernanceStackConfig, provider: aws.Provider) {
   const naming = { project: cfg.project, stack: cfg.stack };
   const opts = { provider };
 
@@ -53,12 +74,15 @@ export function governanceStack(cfg: ManagementConfig, provider: aws.Provider) {
   ) as Record<MemberAccountKey, aws.Provider>;
   const targets = Object.fromEntries(
     STACK_NAMES.map((stack): [StackName, CiTarget] => {
-      const account = CI_STACK_ACCOUNTS[stack];
+      const account = STACK_ACCOUNTS[stack];
       return [
         stack,
         account === "management"
           ? { accountId: cfg.accountId, provider }
-          : { accountId: org.accountIds[account], provider: members[account] },
+          : {
+              accountId: org.accountIds[account as MemberAccountKey],
+              provider: members[account as MemberAccountKey],
+            },
       ];
     }),
   ) as Record<StackName, CiTarget>;
@@ -72,13 +96,13 @@ export function governanceStack(cfg: ManagementConfig, provider: aws.Provider) {
   // Guardrails. SCP documents are static; the RCP names the organization id.
   const admin = identityCenterRoleArnPattern(cfg.identityCenter.adminPermissionSet);
   const scps = serviceControlPolicies({
-    targets: { guarded: GUARDED_OUS, prod: PROD_OUS },
+    targets: { guarded: GUARDED_OUS, prod: [...GATED_OUS] },
     allowedRegions: cfg.organization.allowedRegions,
     deployPrincipalArns: [roleArnPattern(DEPLOY_ROLE_NAME), roleArnPattern(ORGANIZATION_ACCESS_ROLE_NAME)],
     adminPrincipalArns: [admin],
     maxImdsHopLimit: MAX_IMDS_HOP_LIMIT,
     prod: {
-      secretsKey: { aliasPattern: secretsKeyAlias("prod") },
+      secretsKey: { aliasPattern: GATED_ENVIRONMENTS.map(secretsKeyAlias) },
       decryptPrincipalArns: [admin, roleArnPattern(DEPLOY_ROLE_NAME)],
     },
   });
@@ -116,11 +140,11 @@ export function governanceStack(cfg: ManagementConfig, provider: aws.Provider) {
       adminPrincipalArns: [admin],
       stacks: Object.fromEntries(
         STACK_NAMES.map((stack): [StackName, StackKeyAccess] => {
-          const restricted = RESTRICTED_SECRETS_STACKS.includes(stack);
+          const restricted = GATED_STACKS.includes(stack);
           return [
             stack,
             {
-              environmentAccountId: accountIds[CI_STACK_ACCOUNTS[stack]],
+              environmentAccountId: accountIds[STACK_ACCOUNTS[stack]],
               deployRoleArns: [
                 ci.ciRoleArns[`deploy-${stack}`]!,
                 ci.deployRoleArns[stack],

@@ -1,13 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ENVIRONMENT_OUS, MEMBER_ACCOUNTS, type MemberAccountKey, OU_NAMES } from "../core/environments";
 import { type NameContext, nameTag } from "../core/naming";
-import {
-  ENVIRONMENT_OUS,
-  type EnvironmentOu,
-  MEMBER_ACCOUNTS,
-  type MemberAccountKey,
-  type OrganizationConfig,
-} from "./governance-config";
+import type { EnvironmentOu, OrganizationConfig } from "./governance-config";
 import { ORGANIZATION_ACCESS_ROLE_NAME } from "./platform-roles";
 
 /** AWS services integrated with the organization (trusted access). */
@@ -28,12 +23,7 @@ export const ENABLED_POLICY_TYPES = ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL
 /** OU keys: `workloads` and the environment OUs under it. */
 export type OuKey = "workloads" | EnvironmentOu;
 
-const OU_NAMES: Record<OuKey, string> = {
-  workloads: "Workloads",
-  test: "Test",
-  preprod: "PreProd",
-  prod: "Prod",
-};
+const OU_DISPLAY_NAMES: Record<OuKey, string> = { workloads: "Workloads", ...OU_NAMES };
 
 export interface OrganizationArgs {
   readonly naming: NameContext;
@@ -79,7 +69,11 @@ export class Organization extends pulumi.ComponentResource {
 
     const workloads = new aws.organizations.OrganizationalUnit(
       "ou-workloads",
-      { name: OU_NAMES.workloads, parentId: this.rootId, tags: nameTag(args.naming, "ou", "workloads") },
+      {
+        name: OU_DISPLAY_NAMES.workloads,
+        parentId: this.rootId,
+        tags: nameTag(args.naming, "ou", "workloads"),
+      },
       parent,
     );
     const envOus = Object.fromEntries(
@@ -87,7 +81,7 @@ export class Organization extends pulumi.ComponentResource {
         key,
         new aws.organizations.OrganizationalUnit(
           `ou-${key}`,
-          { name: OU_NAMES[key], parentId: workloads.id, tags: nameTag(args.naming, "ou", key) },
+          { name: OU_DISPLAY_NAMES[key], parentId: workloads.id, tags: nameTag(args.naming, "ou", key) },
           parent,
         ),
       ]),

@@ -1,5 +1,4 @@
 import { type PolicyDocument, type PolicyStatement, policy } from "../core/policy-document";
-import type { StackName } from "../core/stacks";
 
 /**
  * The roles the management stack creates in every account, and their permission documents.
@@ -123,11 +122,3 @@ export function networkHubPermissions(args: {
     },
   );
 }
-
-/** The stacks whose account the management stack equips with CI roles, with their accounts. */
-export const CI_STACK_ACCOUNTS: Readonly<Record<StackName, "management" | "test" | "preprod" | "prod">> = {
-  management: "management",
-  dev: "test",
-  preprod: "preprod",
-  prod: "prod",
-};

@@ -368,7 +368,9 @@ export const KMS_KEY_DESTRUCTION_ACTIONS: readonly string[] = [
 ];
 
 /** A KMS key by ARN (`arn:aws:kms:<region>:<account>:key/<id>`) or by alias pattern (`alias/platform-prod-secrets*`). */
-export type KmsKeySelector = { readonly keyArn: string } | { readonly aliasPattern: string };
+export type KmsKeySelector =
+  | { readonly keyArn: string }
+  | { readonly aliasPattern: string | readonly string[] };
 
 export interface ProdGuardrailArgs {
   /** The prod secrets key (it lives in the management account; prod principals call it cross-account). */
@@ -407,12 +409,14 @@ export function prodGuardrails(args: ProdGuardrailArgs): PolicyDocument {
     if (!KEY_ARN.test(key.keyArn)) throw new Error(`prodGuardrails: "${key.keyArn}" is not a KMS key ARN`);
     decrypt.Resource = key.keyArn;
   } else {
-    if (!/^alias\/[\w/-]+\*?$/.test(key.aliasPattern) || key.aliasPattern.length < 8) {
-      throw new Error(
-        `prodGuardrails: "${key.aliasPattern}" is not a specific alias pattern (alias/<name>[*])`,
-      );
+    const patterns = typeof key.aliasPattern === "string" ? [key.aliasPattern] : [...key.aliasPattern];
+    if (patterns.length === 0) throw new Error("prodGuardrails: at least one secrets key alias pattern");
+    for (const pattern of patterns) {
+      if (!/^alias\/[\w/-]+\*?$/.test(pattern) || pattern.length < 8) {
+        throw new Error(`prodGuardrails: "${pattern}" is not a specific alias pattern (alias/<name>[*])`);
+      }
     }
-    decrypt.Condition!["ForAnyValue:StringLike"] = { "kms:ResourceAliases": key.aliasPattern };
+    decrypt.Condition!["ForAnyValue:StringLike"] = { "kms:ResourceAliases": oneOrMany(patterns) };
   }
   if (args.decryptViaServices !== undefined) {
     const services = distinct(args.decryptViaServices);

@@ -10,6 +10,7 @@
  * in their own account allowing the same actions on the key.
  */
 
+import { GATED_STACKS, isStackName, type StackName } from "../core/environments";
 import {
   accountRootArn,
   assertAccountId,
@@ -21,11 +22,10 @@ import {
   type PolicyStatement,
   policy,
 } from "../core/policy-document";
-import { isStackName, type StackName } from "../core/stacks";
 import { PLATFORM_ROLE_PREFIX } from "./scp";
 
 /** Stacks whose secrets only administrators and the deploy role may decrypt (developers may only encrypt). */
-export const RESTRICTED_SECRETS_STACKS: readonly StackName[] = ["management", "prod"];
+export const RESTRICTED_SECRETS_STACKS: readonly StackName[] = GATED_STACKS;
 
 /** Alias of a stack's secrets key: `alias/platform-<stack>-secrets`. */
 export function secretsKeyAlias(stack: StackName): string {

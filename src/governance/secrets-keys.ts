@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { STACK_NAMES, type StackName } from "../core/environments";
 import { type NameContext, nameTag } from "../core/naming";
 import { toJson } from "../core/policy-document";
-import { STACK_NAMES, type StackName } from "../core/stacks";
 import { secretsKeyAlias, secretsKeyPolicy } from "./secrets-key-policy";
 
 export interface StackKeyAccess {

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { NetworkConfig } from "../core/config-schema";
 import { azSuffix, type NameContext, nameTag, physicalName } from "../core/naming";
 import { toJson } from "../core/policy-document";
 import { serviceRole } from "../core/service-role";
 import { flowLogKeyPolicy, flowLogWritePolicy } from "./flow-log-policies";
+import type { NetworkConfig } from "./network-config";
 import { planSubnets, type SubnetPlan, subnetsOf } from "./subnet-plan";
 
 export interface NetworkArgs {

@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import { ConfigError } from "../core/config-loader";
-import { STACK_NAMES, stackFileName } from "../core/stacks";
+import { STACK_NAMES, stackFileName } from "../core/environments";
 import { evaluateStack } from "./engine";
 import { renderText, toPlanJson } from "./render";
 

@@ -6,12 +6,13 @@ import { parse as parseYaml } from "yaml";
 import {
   findProjectRoot,
   PROJECT,
-  parseConfig,
   readChartVersion,
   readStackFiles,
   useProjectRoot,
 } from "../core/config-loader";
-import { isStackName, STACKS, stackFileName } from "../core/stacks";
+import { isStackName, MANAGEMENT_STACK, STACKS, stackFileName } from "../core/environments";
+import { parseManagementOutputs } from "../core/management-outputs";
+import { parseStackConfig } from "../stack-config";
 import { type MockContext, mockResource } from "./mock-state";
 
 /**
@@ -126,7 +127,7 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   // Validated first, with exactly the inputs the program's loadConfig() sees, so a bad config
   // surfaces as the ConfigError itself before anything is registered, and the requested stack's
   // error is the one reported (not one from the management stack evaluated for its outputs).
-  parseConfig({
+  parseStackConfig({
     stack,
     project: PROJECT,
     config: values,
@@ -138,10 +139,14 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   if (!stackOutputs && isStackName(stack) && STACKS[stack].role === "environment") {
     let mgmt = options.root === undefined ? outputsCache.get(root) : undefined;
     if (!mgmt) {
-      mgmt = (await evaluate("management", { root, stackOutputs: {} })).outputs;
+      mgmt = (await evaluate(MANAGEMENT_STACK, { root, stackOutputs: {} })).outputs;
       outputsCache.set(root, mgmt);
     }
-    stackOutputs = { management: mgmt };
+    // Served exactly as the contract says: an output the program reads but the contract does not
+    // name would be missing on a real StackReference read, and fails here too.
+    stackOutputs = {
+      [MANAGEMENT_STACK]: parseManagementOutputs(mgmt, `organization/${PROJECT}/${MANAGEMENT_STACK}`),
+    };
     useProjectRoot(options.root);
   }
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type NameContext, nameTag, physicalName } from "../core/naming";
 import { toJson } from "../core/policy-document";
-import { assumedOnlyBy, NETWORK_HUB_ROLE_NAME, networkHubPermissions } from "../governance/platform-roles";
+import { assumedOnlyBy, NETWORK_HUB_ROLE_NAME, networkHubPermissions } from "../governance";
 import { type TransitDesign, transitRouteTables } from "./transit-routes";
 
 export interface TransitHubArgs {

@@ -1,19 +1,28 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { EnvironmentConfig, ManagementConfig } from "../core";
+import type { StackBasics } from "../core/config-loader";
+import { ENVIRONMENT_STACKS } from "../core/environments";
+import type { ManagementOutputs } from "../core/management-outputs";
 import { assumingProvider } from "../core/provider";
-import { ENVIRONMENT_STACKS, type StackName } from "../core/stacks";
-import type { Network } from "../network/network";
+import type { Network } from "../network";
+import type { TransitConfig, VpnConfig } from "./transit-config";
 import { TransitHub } from "./transit-hub";
 import type { TransitDesign } from "./transit-routes";
 import { TransitSpoke } from "./transit-spoke";
 import { TailscaleRouter } from "./vpn-router";
 
+/** What the hub reads of the management stack's model. */
+export type TransitHubStackConfig = StackBasics & {
+  readonly network: { readonly vpcCidr: string };
+  readonly transit: TransitConfig;
+  readonly vpn: VpnConfig;
+};
+
 /** The environments' VPC CIDRs as the stack files in this repository declare them. */
-export function environmentCidrs(cfg: ManagementConfig | EnvironmentConfig): Record<string, string> {
+export function environmentCidrs(cfg: Pick<StackBasics, "peers">): Record<string, string> {
   const out: Record<string, string> = {};
   for (const stack of ENVIRONMENT_STACKS) {
-    const cidr = cfg.peers[stack as StackName]?.vpcCidr;
+    const cidr = cfg.peers[stack]?.vpcCidr;
     if (!cidr) throw new Error(`transit: the ${stack} stack file declares no platform:network.vpcCidr`);
     out[stack] = cidr;
   }
@@ -22,7 +31,7 @@ export function environmentCidrs(cfg: ManagementConfig | EnvironmentConfig): Rec
 
 /** Management side: the Transit Gateway hub and the VPN subnet routers. */
 export function transitHubStack(
-  cfg: ManagementConfig,
+  cfg: TransitHubStackConfig,
   network: Network,
   spokeDeployRoleArns: pulumi.Input<string>[],
   organizationArn: pulumi.Input<string>,
@@ -80,28 +89,27 @@ export function transitHubStack(
  * the management VPC and the VPN range (nothing else) through it.
  */
 export function transitSpokeStack(
-  cfg: EnvironmentConfig,
+  cfg: StackBasics,
   network: Network,
-  management: pulumi.StackReference,
+  management: ManagementOutputs,
   provider: aws.Provider,
 ) {
   const naming = { project: cfg.project, stack: cfg.stack };
-  const out = (key: string) => management.requireOutput(key) as pulumi.Output<string>;
   const hubProvider = assumingProvider(cfg, "aws-network-hub", {
-    accountId: out("accountId"),
-    roleArn: out("networkHubRoleArn"),
+    accountId: management.accountId,
+    roleArn: management.networkHubRoleArn,
   });
   const spoke = new TransitSpoke(
     "transit",
     {
       naming,
-      transitGatewayId: out("transitGatewayId"),
-      spokesRouteTableId: out("transitSpokesRouteTableId"),
-      hubRouteTableId: out("transitHubRouteTableId"),
+      transitGatewayId: management.transitGatewayId,
+      spokesRouteTableId: management.transitSpokesRouteTableId,
+      hubRouteTableId: management.transitHubRouteTableId,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       routeTableIds: network.privateRouteTableIds,
-      destinations: { management: out("vpcCidr"), vpn: out("vpnClientCidr") },
+      destinations: { management: management.vpcCidr, vpn: management.vpnClientCidr },
       hubProvider,
     },
     { provider },

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { findProjectRoot } from "../../src/core/config-loader";
-import type { StackName } from "../../src/core/stacks";
+import type { StackName } from "../../src/core/environments";
 import { ENVIRONMENT_GATED_STACKS } from "../../src/governance/ci-trust";
 
 const root = findProjectRoot();

@@ -1,10 +1,6 @@
-import {
-  findProjectRoot,
-  type PlatformConfig,
-  parseConfig,
-  readStackFiles,
-} from "../../src/core/config-loader";
+import { findProjectRoot, readStackFiles } from "../../src/core/config-loader";
 import { toPulumiConfig } from "../../src/plan/engine";
+import { type PlatformConfig, parseStackConfig } from "../../src/stack-config";
 
 /** The committed stack files, parsed once. */
 export const STACK_FILES = readStackFiles(findProjectRoot());
@@ -21,7 +17,7 @@ export function rawConfig(stack: string, overrides: Record<string, unknown> = {}
 
 /** Validates a stack's committed config with some keys replaced, exactly as the program does. */
 export function configFor(stack: string, overrides: Record<string, unknown> = {}): PlatformConfig {
-  return parseConfig({
+  return parseStackConfig({
     stack,
     config: toPulumiConfig(rawConfig(stack, overrides)).values,
     stackFiles: STACK_FILES,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { overlaps } from "../../src/core/cidr";
-import { ConfigError, parseConfig } from "../../src/core/config-loader";
-import { STACK_NAMES } from "../../src/core/stacks";
+import { ConfigError } from "../../src/core/config-loader";
+import { STACK_NAMES } from "../../src/core/environments";
 import { toPulumiConfig } from "../../src/plan/engine";
+import { parseStackConfig } from "../../src/stack-config";
 import { configFor, networkWith, rawConfig, STACK_FILES } from "./config-fixtures";
 
 function errorOf(fn: () => unknown): ConfigError {
@@ -174,7 +175,7 @@ describe("VPC uniqueness across the repository's stack files", () => {
     const stackFiles = structuredClone(STACK_FILES);
     (stackFiles.prod!["platform:network"] as { vpcCidr: string }).vpcCidr = "10.10.0.0/16";
     const err = errorOf(() =>
-      parseConfig({
+      parseStackConfig({
         stack: "management",
         config: toPulumiConfig(rawConfig("management")).values,
         stackFiles,

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { findProjectRoot } from "../../src/core/config-loader";
-import { STACK_NAMES } from "../../src/core/stacks";
+import { STACK_NAMES } from "../../src/core/environments";
 import { STACK_FILES } from "../core/config-fixtures";
 
 const root = findProjectRoot();

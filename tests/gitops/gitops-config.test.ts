@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  ConfigError,
-  type PlatformConfig,
-  parseConfig,
-  readChartVersion,
-} from "../../src/core/config-loader";
+import { ConfigError, readChartVersion } from "../../src/core/config-loader";
 import { compareVersions } from "../../src/gitops/gitops-config";
 import { toPulumiConfig } from "../../src/plan/engine";
+import { type PlatformConfig, parseStackConfig } from "../../src/stack-config";
 import { rawConfig, STACK_FILES } from "../core/config-fixtures";
 import { expectConfigError } from "../support/harness";
 
@@ -20,7 +16,7 @@ function configWith(
   overrides: Record<string, unknown>,
   stackFiles: typeof STACK_FILES = STACK_FILES,
 ): PlatformConfig {
-  return parseConfig({
+  return parseStackConfig({
     stack,
     config: toPulumiConfig(rawConfig(stack, overrides)).values,
     stackFiles,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { STACK_NAMES } from "../../src/core/environments";
 import type { PolicyDocument } from "../../src/core/policy-document";
-import { STACK_NAMES } from "../../src/core/stacks";
 import {
   type CiSubjectSpec,
   ciRoleTrust,

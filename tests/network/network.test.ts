@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { overlaps } from "../../src/core/cidr";
-import { REQUIRED_INTERFACE_ENDPOINTS } from "../../src/core/config-schema";
+import { REQUIRED_INTERFACE_ENDPOINTS } from "../../src/network/network-config";
 import {
   type PlannedResource,
   type PlanResult,

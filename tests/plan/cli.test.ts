@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { findProjectRoot } from "../../src/core/config-loader";
-import { STACK_NAMES } from "../../src/core/stacks";
+import { STACK_NAMES } from "../../src/core/environments";
 import { run } from "../../src/plan/cli";
 
 async function plan(...argv: string[]) {

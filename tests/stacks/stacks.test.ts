@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STACK_NAMES } from "../../src/core/stacks";
+import { STACK_NAMES } from "../../src/core/environments";
 import { ofType, planStack } from "../support/harness";
 
 const REQUIRED_TAGS = ["Project", "Environment", "Owner", "CostCenter", "ManagedBy"] as const;

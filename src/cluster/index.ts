@@ -1,0 +1,7 @@
+/** Each stack's EKS cluster, Karpenter and the cluster add-ons. */
+export { ARGO_CD } from "./addon-values";
+export type { Cluster } from "./cluster";
+export { CLUSTER_RULES, type ClusterConfig, clusterShape } from "./cluster-config";
+export { podIdentityTrustFor } from "./cluster-iam";
+export { type ClusterStack, clusterStack } from "./cluster-stack";
+export { roleKubeconfig } from "./kubeconfig";

@@ -1,0 +1,18 @@
+/**
+ * The management account's governance: organization and accounts, guardrails (SCPs, RCPs),
+ * Identity Center, CI roles, per-stack secrets keys, registries, the organization trail.
+ */
+export { GOVERNANCE_RULES, governanceShape, type RegistriesConfig } from "./governance-config";
+export { governanceStack } from "./governance-stack";
+export {
+  assumedOnlyBy,
+  DEPLOY_ROLE_NAME,
+  NETWORK_HUB_ROLE_NAME,
+  networkHubPermissions,
+  type Operators,
+  PREVIEW_ROLE_NAME,
+  roleArn,
+} from "./platform-roles";
+export { CHART_PREFIX } from "./registry";
+export { ECR_PULL_ACTIONS } from "./registry-policies";
+export { identityCenterRoleArnPattern } from "./scp";

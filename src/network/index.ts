@@ -1,0 +1,5 @@
+/** The stack's VPC: subnets per AZ, NAT gateways, endpoints, flow logs. */
+export { flowLogKeyPolicy } from "./flow-log-policies";
+export { Network } from "./network";
+export { NETWORK_RULES, type NetworkConfig, networkShape } from "./network-config";
+export { stackNetwork } from "./network-stack";
