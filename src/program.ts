@@ -1,10 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./core/config-loader";
+import { ConfigError, readChartVersion, readStackFiles } from "./core/config-loader";
 import { ManagementOutputsError } from "./core/management-outputs";
 import { awsProvider } from "./core/provider";
 import { environmentStack } from "./environment";
 import { managementStack } from "./management";
-import { loadConfig } from "./stack-config";
+import { type PlatformConfig, parseStackConfig } from "./stack-config";
+
+/**
+ * Reads and validates this stack's configuration: the only place the program reads config.
+ * Throws `ConfigError` before any resource exists.
+ */
+export function loadConfig(): PlatformConfig {
+  return parseStackConfig({
+    stack: pulumi.getStack(),
+    project: pulumi.getProject(),
+    config: pulumi.runtime.allConfig(),
+    stackFiles: readStackFiles(),
+    latestChartVersion: readChartVersion(),
+  });
+}
 
 /**
  * The program: validate the stack's config into the model (nothing is registered if that

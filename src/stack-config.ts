@@ -1,28 +1,22 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CLUSTER_RULES, clusterShape } from "./cluster";
-import {
-  type ConfigError,
-  parseConfig,
-  type RawConfigInput,
-  type Rule,
-  readChartVersion,
-  readStackFiles,
-  type StackContext,
-  stackShape,
-} from "./core";
-import { DATA_RULES, dataShape } from "./data";
-import { EDGE_RULES, edgeShape } from "./edge";
-import { GITOPS_RULES, gitopsEnvironmentShape, gitopsManagementShape } from "./gitops";
-import { GOVERNANCE_RULES, governanceShape } from "./governance";
-import { NETWORK_RULES, networkShape } from "./network";
-import { TRANSIT_RULES, transitShape } from "./transit";
+// The areas' config sections, imported directly rather than through the areas' index.ts: the
+// model is pure (zod and plain functions), so validating a stack file never loads a Pulumi SDK.
+import { CLUSTER_RULES, clusterShape } from "./cluster/cluster-config";
+import { type ConfigError, parseConfig, type RawConfigInput, type StackContext } from "./core/config-loader";
+import type { Rule } from "./core/config-rules";
+import { stackShape } from "./core/config-schema";
+import { DATA_RULES, dataShape } from "./data/data-config";
+import { EDGE_RULES, edgeShape } from "./edge/edge-config";
+import { GITOPS_RULES, gitopsEnvironmentShape, gitopsManagementShape } from "./gitops/gitops-config";
+import { GOVERNANCE_RULES, governanceShape } from "./governance/governance-config";
+import { NETWORK_RULES, networkShape } from "./network/network-config";
+import { TRANSIT_RULES, transitShape } from "./transit/transit-config";
 
 /**
  * The stack configuration model: every area's keys composed into the two stack schemas, and every
  * area's rules. Objects are strict, so a misspelled key is an error rather than a silently ignored
- * setting. `loadConfig` is the only place the program reads config; it throws `ConfigError` (naming
- * the stack file and every offending key) before any resource is registered.
+ * setting. `parseStackConfig` throws `ConfigError`, naming the stack file and every offending key;
+ * `loadConfig` (src/program.ts) calls it before any resource is registered.
  */
 
 export const managementSchema = z
@@ -66,20 +60,6 @@ export const RULES: readonly Rule<ManagementSettings | EnvironmentSettings>[] = 
 /** Validates one stack's raw configuration into the model; throws `ConfigError`. Pure. */
 export function parseStackConfig(input: RawConfigInput): PlatformConfig {
   return parseConfig(input, { management: managementSchema, environment: environmentSchema, rules: RULES });
-}
-
-/**
- * Reads and validates this stack's configuration: the only place the program reads config.
- * Throws `ConfigError` before any resource exists.
- */
-export function loadConfig(): PlatformConfig {
-  return parseStackConfig({
-    stack: pulumi.getStack(),
-    project: pulumi.getProject(),
-    config: pulumi.runtime.allConfig(),
-    stackFiles: readStackFiles(),
-    latestChartVersion: readChartVersion(),
-  });
 }
 
 export type { ConfigError };

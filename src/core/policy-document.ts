@@ -94,3 +94,15 @@ export function assertUniqueSids(doc: PolicyDocument, what: string): PolicyDocum
   }
   return doc;
 }
+
+/** `arn:aws:iam::<account>:role/<name>`: a role named before it exists (trust and permission policies). */
+export function iamRoleArn(accountId: string, roleName: string): string {
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
+}
+
+/** What pulling an image or chart from ECR takes (besides `ecr:GetAuthorizationToken` on `*`). */
+export const ECR_PULL_ACTIONS: readonly string[] = [
+  "ecr:BatchGetImage",
+  "ecr:GetDownloadUrlForLayer",
+  "ecr:BatchCheckLayerAvailability",
+];

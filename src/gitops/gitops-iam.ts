@@ -1,5 +1,10 @@
-import { assertAccountId, type PolicyDocument, policy } from "../core/policy-document";
-import { ECR_PULL_ACTIONS, roleArn } from "../governance";
+import {
+  assertAccountId,
+  ECR_PULL_ACTIONS,
+  iamRoleArn,
+  type PolicyDocument,
+  policy,
+} from "../core/policy-document";
 
 /**
  * The IAM side of ArgoCD's hub and spokes.
@@ -21,7 +26,7 @@ export const ARGOCD_REGISTRAR_ROLE_NAME = "platform-argocd-registrar";
 /** `arn:aws:iam::<account>:role/platform-argocd-deployer`. */
 export function deployerRoleArn(accountId: string): string {
   assertAccountId(accountId, "deployerRoleArn");
-  return roleArn(accountId, ARGOCD_DEPLOYER_ROLE_NAME);
+  return iamRoleArn(accountId, ARGOCD_DEPLOYER_ROLE_NAME);
 }
 
 /**

@@ -14,5 +14,4 @@ export {
   roleArn,
 } from "./platform-roles";
 export { CHART_PREFIX } from "./registry";
-export { ECR_PULL_ACTIONS } from "./registry-policies";
 export { identityCenterRoleArnPattern } from "./scp";

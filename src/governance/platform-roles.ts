@@ -21,9 +21,7 @@ export const NETWORK_HUB_ROLE_NAME = "platform-network-hub";
 /** The role AWS Organizations creates in each member account. */
 export const ORGANIZATION_ACCESS_ROLE_NAME = "OrganizationAccountAccessRole";
 
-export function roleArn(accountId: string, roleName: string): string {
-  return `arn:aws:iam::${accountId}:role/${roleName}`;
-}
+export { iamRoleArn as roleArn } from "../core/policy-document";
 
 /**
  * Platform engineers who may run `pulumi preview` / `pulumi up` themselves: principals of the

@@ -1,4 +1,4 @@
-import { assertAccountId, type PolicyDocument, policy } from "../core/policy-document";
+import { assertAccountId, ECR_PULL_ACTIONS, type PolicyDocument, policy } from "../core/policy-document";
 
 /** ECR lifecycle policy (its own JSON format, not IAM). */
 export interface LifecyclePolicy {
@@ -48,11 +48,7 @@ export function registryLifecyclePolicy(args: {
 }
 
 /** ECR pull actions, nothing more: the workload accounts read images and charts, never push. */
-export const ECR_PULL_ACTIONS = [
-  "ecr:BatchGetImage",
-  "ecr:GetDownloadUrlForLayer",
-  "ecr:BatchCheckLayerAvailability",
-];
+export { ECR_PULL_ACTIONS };
 
 /** Repository policy letting principals of the workload accounts pull (their IAM decides which ones). */
 export function registryPullPolicy(readerAccountIds: readonly string[]): PolicyDocument {

@@ -1,8 +1,5 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
-import { parse as parseYaml } from "yaml";
 import {
   findProjectRoot,
   PROJECT,
@@ -10,10 +7,13 @@ import {
   readStackFiles,
   useProjectRoot,
 } from "../core/config-loader";
-import { isStackName, MANAGEMENT_STACK, STACKS, stackFileName } from "../core/environments";
+import { isStackName, MANAGEMENT_STACK, STACKS } from "../core/environments";
 import { parseManagementOutputs } from "../core/management-outputs";
 import { parseStackConfig } from "../stack-config";
 import { type MockContext, mockResource } from "./mock-state";
+import { readStackConfig, toPulumiConfig } from "./stack-files";
+
+export { MOCK_SECRET, readStackConfig, toPulumiConfig } from "./stack-files";
 
 /**
  * Runs the real program for one stack, with its real `Pulumi.<stack>.yaml`, under Pulumi's
@@ -55,37 +55,6 @@ export interface EvaluateOptions {
   readonly root?: string;
 }
 
-/** The value the offline plan substitutes for a `secure:` config value it cannot decrypt. */
-export const MOCK_SECRET = "offline-plan-mock-secret";
-
-/** Converts a stack file's `config:` map to the flat string map Pulumi gives a program. */
-export function toPulumiConfig(config: Record<string, unknown>): {
-  values: Record<string, string>;
-  secretKeys: string[];
-} {
-  const values: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(config)) {
-    if (value === undefined) continue;
-    if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
-      values[key] = MOCK_SECRET;
-      secretKeys.push(key);
-    } else if (typeof value === "string") {
-      values[key] = value;
-    } else {
-      values[key] = JSON.stringify(value);
-    }
-  }
-  return { values, secretKeys };
-}
-
-export function readStackConfig(stack: string, root: string): Record<string, unknown> {
-  const file = path.join(root, stackFileName(stack));
-  if (!fs.existsSync(file)) return {};
-  const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-  return { ...(doc?.config ?? {}) };
-}
-
 interface Pending {
   type: string;
   name: string;
@@ -110,9 +79,26 @@ let queue: Promise<unknown> = Promise.resolve();
 const outputsCache = new Map<string, Record<string, unknown>>();
 
 export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<PlanResult> {
-  const run = queue.then(() => evaluate(stack, options));
+  const run = queue.then(() => withoutStackCapture(() => evaluate(stack, options)));
   queue = run.catch(() => undefined);
   return run;
+}
+
+/**
+ * Pulumi's SDK captures `new Error().stack` for every promise it creates (to report leaked
+ * promises), and under tsx or vitest each capture is source-mapped: that was three quarters of an
+ * evaluation's time. The offline evaluation reports errors by message (a ConfigError names stack
+ * file and key), so it runs with stack capture off; `PLATFORM_PLAN_DEBUG=1` keeps the stacks.
+ */
+async function withoutStackCapture<T>(run: () => Promise<T>): Promise<T> {
+  if (process.env.PLATFORM_PLAN_DEBUG) return run();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return await run();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanResult> {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { VERSIONS } from "../../src/core/versions";
+import { VARIANT_DEPLOY_ROLE } from "../support/evaluations";
 import {
   named,
   ofType,
   type PlannedResource,
   type PlanResult,
   planStack,
-  planWith,
+  planVariant,
   stackValue,
   within,
 } from "../support/harness";
@@ -349,10 +350,7 @@ describe("per-environment Karpenter settings", () => {
 
 describe("public endpoint where config allows it", () => {
   it("dev may open the public endpoint to named CIDRs only", async () => {
-    const cluster = stackValue("dev", "platform:cluster");
-    const p = await planWith("dev", {
-      "platform:cluster": { ...cluster, endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.0/24"] },
-    });
+    const p = await planVariant("dev:optional-settings");
     const c = eksCluster(p);
     expect(c.endpointPublicAccess).toBe(true);
     expect(c.endpointPrivateAccess).toBe(true);
@@ -360,11 +358,8 @@ describe("public endpoint where config allows it", () => {
   });
 
   it("a deploy role gets AmazonEKSAdminPolicy", async () => {
-    const cluster = stackValue<Record<string, unknown> & { access: object }>("dev", "platform:cluster");
-    const deploy = "arn:aws:iam::529381746102:role/platform-release";
-    const p = await planWith("dev", {
-      "platform:cluster": { ...cluster, access: { ...cluster.access, deploy: [deploy] } },
-    });
+    const deploy = VARIANT_DEPLOY_ROLE;
+    const p = await planVariant("dev:optional-settings");
     const assoc = ofType(p, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").find(
       (a) => a.inputs.principalArn === deploy,
     );

@@ -1,5 +1,5 @@
 import { findProjectRoot, readStackFiles } from "../../src/core/config-loader";
-import { toPulumiConfig } from "../../src/plan/engine";
+import { toPulumiConfig } from "../../src/plan/stack-files";
 import { type PlatformConfig, parseStackConfig } from "../../src/stack-config";
 
 /** The committed stack files, parsed once. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { overlaps } from "../../src/core/cidr";
 import { ConfigError } from "../../src/core/config-loader";
 import { STACK_NAMES } from "../../src/core/environments";
-import { toPulumiConfig } from "../../src/plan/engine";
+import { toPulumiConfig } from "../../src/plan/stack-files";
 import { parseStackConfig } from "../../src/stack-config";
 import { configFor, networkWith, rawConfig, STACK_FILES } from "./config-fixtures";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { asList, type PolicyDocument } from "../../src/core/policy-document";
-import { MOCK_SECRET } from "../../src/plan/engine";
+import { MOCK_SECRET } from "../../src/plan/stack-files";
 import {
   expectConfigError,
   named,
@@ -8,7 +8,7 @@ import {
   type PlannedResource,
   type PlanResult,
   planStack,
-  planWith,
+  planVariant,
   stackValue,
   within,
 } from "../support/harness";
@@ -223,7 +223,7 @@ describe("the flow's wiring (dev)", () => {
       );
       expect(versions(plan).get(`workload-${w}-value`)).toBe("{}");
     }
-    const withKey = await planWith("dev", { "platform:paymentProviderApiKey": { secure: "AAEAAQ==" } });
+    const withKey = await planVariant("dev:optional-settings");
     const version = named(
       withKey,
       "aws:secretsmanager/secretVersion:SecretVersion",

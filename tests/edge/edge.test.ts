@@ -8,7 +8,7 @@ import {
   type PlannedResource,
   type PlanResult,
   planStack,
-  planWith,
+  planVariant,
   stackValue,
   within,
 } from "../support/harness";
@@ -398,9 +398,7 @@ describe("per-stack differences", () => {
   );
 
   it("a geo restriction in the config becomes the distribution's allow list", async () => {
-    const plan = await planWith("dev", {
-      "platform:edge": { ...edgeConfig("dev"), geoRestriction: { type: "allow", countries: ["IE", "GB"] } },
-    });
+    const plan = await planVariant("dev:optional-settings");
     expect(distributionOf(plan).inputs.restrictions).toEqual({
       geoRestriction: { restrictionType: "whitelist", locations: ["GB", "IE"] },
     });
@@ -411,9 +409,7 @@ describe("per-stack differences", () => {
   });
 
   it("a custom static path pattern routes that path to the bucket", async () => {
-    const plan = await planWith("dev", {
-      "platform:edge": { ...edgeConfig("dev"), staticPathPattern: "/assets/*" },
-    });
+    const plan = await planVariant("dev:optional-settings");
     expect(distributionOf(plan).inputs.orderedCacheBehaviors).toEqual([
       expect.objectContaining({ pathPattern: "/assets/*", targetOriginId: ORIGIN_IDS.assets }),
     ]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, readChartVersion } from "../../src/core/config-loader";
 import { compareVersions } from "../../src/gitops/gitops-config";
-import { toPulumiConfig } from "../../src/plan/engine";
+import { toPulumiConfig } from "../../src/plan/stack-files";
 import { type PlatformConfig, parseStackConfig } from "../../src/stack-config";
 import { rawConfig, STACK_FILES } from "../core/config-fixtures";
 import { expectConfigError } from "../support/harness";

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { named, ofType, type PlanResult, planStack, planWith, stackValue } from "../support/harness";
+import { VARIANT_CHART_VERSION } from "../support/evaluations";
+import { named, ofType, type PlanResult, planStack, planVariant, stackValue } from "../support/harness";
 import { validateObject } from "../support/k8s-schema";
 import { allows } from "../support/policy-evaluator";
 import {
@@ -233,12 +234,10 @@ describe("what ArgoCD makes of the three registrations", () => {
   });
 
   it("promotion is a change of the chart-version annotation, and nothing else", async () => {
-    const promoted = await planWith("dev", {
-      "platform:gitops": { chartVersion: "0.1.0-rc.2", autoSync: true },
-    });
+    const promoted = await planVariant("dev:optional-settings");
     const before = clusterSecret("dev");
     const after = object(promoted, "kubernetes:core/v1:Secret", "argocd-cluster-secret");
-    expect(after.metadata.annotations).toEqual({ "platform.payments/chart-version": "0.1.0-rc.2" });
+    expect(after.metadata.annotations).toEqual({ "platform.payments/chart-version": VARIANT_CHART_VERSION });
     expect({ ...after, metadata: { ...after.metadata, annotations: {} } }).toEqual({
       ...before,
       metadata: { ...before.metadata, annotations: {} },

@@ -1,14 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { overlaps } from "../../src/core/cidr";
 import { REQUIRED_INTERFACE_ENDPOINTS } from "../../src/network/network-config";
-import {
-  type PlannedResource,
-  type PlanResult,
-  planStack,
-  planWith,
-  stackValue,
-  within,
-} from "../support/harness";
+import { type PlannedResource, type PlanResult, planStack, planVariant, within } from "../support/harness";
 
 const VPC = "aws:ec2/vpc:Vpc";
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -152,8 +145,7 @@ describe("prod network", () => {
 
 describe("dev network variants", () => {
   it("with a single NAT gateway, every private route table points at it", async () => {
-    const base = stackValue("dev", "platform:network");
-    const net = network(await planWith("dev", { "platform:network": { ...base, natGateways: "single" } }));
+    const net = network(await planVariant("dev:single-nat"));
     const nats = net.filter((r) => r.type === NAT);
     expect(nats).toHaveLength(1);
     const defaults = net.filter((r) => r.type === ROUTE && r.inputs.natGatewayId !== undefined);
@@ -162,12 +154,7 @@ describe("dev network variants", () => {
   });
 
   it("over two AZs, plans six subnets and leaves the third AZ's space free", async () => {
-    const base = stackValue("dev", "platform:network");
-    const net = network(
-      await planWith("dev", {
-        "platform:network": { ...base, availabilityZones: ["eu-west-2a", "eu-west-2b"] },
-      }),
-    );
+    const net = network(await planVariant("dev:two-azs"));
     expect(net.filter((r) => r.type === SUBNET)).toHaveLength(6);
     expect(net.filter((r) => r.type === NAT)).toHaveLength(2);
   });

@@ -1,38 +1,44 @@
-import { expect } from "vitest";
-import { type ConfigError, findProjectRoot } from "../../src/core/config-loader";
-import {
-  type EvaluateOptions,
-  evaluateStack,
-  type PlannedResource,
-  type PlanResult,
-  readStackConfig,
-} from "../../src/plan/engine";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expect, inject } from "vitest";
+import type { ConfigError } from "../../src/core/config-loader";
+import { readChartVersion, readStackFiles } from "../../src/core/config-loader";
+import type { PlannedResource, PlanResult } from "../../src/plan/engine";
+import { readStackConfig, toPulumiConfig } from "../../src/plan/stack-files";
+import { parseStackConfig } from "../../src/stack-config";
+import { committed, type VariantName } from "./evaluations";
 
 /**
- * Test helpers over the offline plan engine: run the real program for a stack with its real
- * `Pulumi.<stack>.yaml` (optionally overriding keys) under Pulumi mocks, and query what it
- * registered.
+ * Test helpers over the offline plan: every stack evaluated once per test run with its real
+ * `Pulumi.<stack>.yaml` under Pulumi mocks (`global-setup.ts`), read here; queries over what it
+ * registered; and config validation exactly as the program does it, without evaluating anything.
  */
-export { evaluateStack, type PlannedResource, type PlanResult };
+export type { PlannedResource, PlanResult };
 
-const cache = new Map<string, Promise<PlanResult>>();
+const cache = new Map<string, PlanResult>();
 
-/** Evaluates a stack with its committed config; memoised per test file. */
-export function planStack(stack: string): Promise<PlanResult> {
-  let p = cache.get(stack);
-  if (!p) {
-    p = evaluateStack(stack);
-    cache.set(stack, p);
+function read(id: string): PlanResult {
+  let plan = cache.get(id);
+  if (!plan) {
+    const file = path.join(inject("evaluationsDir"), `${id.replace(/:/g, "__")}.json`);
+    if (!fs.existsSync(file))
+      throw new Error(`no shared evaluation "${id}": add it to tests/support/evaluations.ts`);
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as PlanResult | { error: string };
+    if ("error" in parsed) throw new Error(`the shared evaluation "${id}" failed: ${parsed.error}`);
+    plan = parsed;
+    cache.set(id, plan);
   }
-  return p;
+  return plan;
 }
 
-/** Evaluates a stack with some config keys replaced (`undefined` removes a key). */
-export function planWith(
-  stack: string,
-  configOverrides: EvaluateOptions["configOverrides"],
-): Promise<PlanResult> {
-  return evaluateStack(stack, { configOverrides });
+/** The stack evaluated with its committed config (shared by the whole run). */
+export async function planStack(stack: string): Promise<PlanResult> {
+  return read(stack);
+}
+
+/** A variant of `evaluations.ts` (shared by the whole run). */
+export async function planVariant(name: VariantName): Promise<PlanResult> {
+  return read(name);
 }
 
 export function ofType(plan: PlanResult, type: string): PlannedResource[] {
@@ -50,15 +56,28 @@ export function within(plan: PlanResult, component: string): PlannedResource[] {
   return plan.resources.filter((r) => r.components.includes(component));
 }
 
-/** Expects the evaluation to fail with a ConfigError whose message matches every pattern. */
+/**
+ * Validates a stack's committed config with some keys replaced (`undefined` removes a key), with
+ * exactly the inputs the program's `loadConfig()` sees; expects a ConfigError matching every pattern.
+ */
 export async function expectConfigError(
   stack: string,
-  configOverrides: EvaluateOptions["configOverrides"],
+  configOverrides: Readonly<Record<string, unknown>>,
   ...patterns: RegExp[]
 ): Promise<ConfigError> {
+  const raw = readStackConfig(stack, ROOT);
+  for (const [k, v] of Object.entries(configOverrides)) {
+    if (v === undefined) delete raw[k];
+    else raw[k] = v;
+  }
   let caught: unknown;
   try {
-    await evaluateStack(stack, { configOverrides });
+    parseStackConfig({
+      stack,
+      config: toPulumiConfig(raw).values,
+      stackFiles: readStackFiles(ROOT),
+      latestChartVersion: readChartVersion(ROOT),
+    });
   } catch (err) {
     caught = err;
   }
@@ -69,6 +88,6 @@ export async function expectConfigError(
 }
 
 /** The stack file's value of a key, deep-copied, for building overrides. */
-export function stackValue<T = Record<string, unknown>>(stack: string, key: string): T {
-  return structuredClone(readStackConfig(stack, findProjectRoot())[key]) as T;
-}
+export const stackValue = committed;
+
+const ROOT = path.resolve(__dirname, "..", "..");
