@@ -77,7 +77,10 @@ export const gitopsEnvironmentSchema = z
 /** `platform:gitops` of the management stack. */
 export const gitopsHubSchema = z
   .object({
-    /** The environments the hub deploys to: the ApplicationSet's selector and the ArgoCD role's reach. */
+    /**
+     * The environments the hub deploys to: the ApplicationSet's selector and the ArgoCD role's
+     * reach. Every environment of src/core/environment-list.ts unless the stack narrows it.
+     */
     environments: z
       .array(
         z.enum(GITOPS_ENVIRONMENTS as [EnvironmentName, ...EnvironmentName[]], {
@@ -85,7 +88,8 @@ export const gitopsHubSchema = z
         }),
       )
       .min(1, "at least one environment")
-      .refine((envs) => new Set(envs).size === envs.length, { message: "environments must be unique" }),
+      .refine((envs) => new Set(envs).size === envs.length, { message: "environments must be unique" })
+      .default([...GITOPS_ENVIRONMENTS]),
     /** The chart ArgoCD deploys: a name in platform:registries.charts (pushed as charts/<name>). */
     chartRepository: z
       .string()

@@ -15,3 +15,4 @@ export {
 } from "./platform-roles";
 export { CHART_PREFIX } from "./registry";
 export { identityCenterRoleArnPattern } from "./scp";
+export { renderSopsFile, sopsCreationRules } from "./sops-rules";

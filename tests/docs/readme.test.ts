@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { findProjectRoot } from "../../src/core/config-loader";
 import { STACK_NAMES } from "../../src/core/environments";
 import { STACK_FILES } from "../core/config-fixtures";
+import { stacksTableProblems } from "../support/readme-checks";
 
 const root = findProjectRoot();
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
@@ -44,5 +45,9 @@ describe("README", () => {
       expect(readme).toContain(String((cfg["platform:network"] as { vpcCidr: string }).vpcCidr));
       expect(readme).toContain(String(cfg["platform:accountId"]));
     }
+  });
+
+  it("has one row per stack in its Stacks table, in the list's order, with account, VPC, promotion and gate", () => {
+    expect(stacksTableProblems(readme, STACK_FILES)).toEqual([]);
   });
 });
