@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, readChartVersion, readStackFiles } from "./core/config-loader";
 import { ManagementOutputsError } from "./core/management-outputs";
+import { protectProductionResources } from "./core/protection";
 import { awsProvider } from "./core/provider";
 import { environmentStack } from "./environment";
 import { managementStack } from "./management";
@@ -33,6 +34,7 @@ export async function main(): Promise<Record<string, unknown>> {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;
   }
+  protectProductionResources(cfg.info.productionGrade);
   const provider = awsProvider(cfg);
   if (cfg.role === "management") return managementStack(cfg, provider);
   try {

@@ -1,3 +1,4 @@
+import semver from "semver";
 import { z } from "zod";
 import type { ClusterConfig } from "../cluster";
 import type { Rule, RuleIssue } from "../core/config-rules";
@@ -20,48 +21,25 @@ export const GITOPS_ENVIRONMENTS = ENVIRONMENT_STACKS;
 export type GitOpsEnvironment = EnvironmentName;
 
 /**
- * A SemVer 2.0 version without build metadata: OCI tags cannot carry `+`, and ArgoCD must get
- * one exact release, never a range.
+ * An exact SemVer 2.0 release without build metadata: OCI tags cannot carry `+`, and ArgoCD must get
+ * one exact release, never a range. `semver` normalises ("v1.2.3" → "1.2.3", "1.2.3+b" → "1.2.3"),
+ * so a version is exact when it is its own normal form.
  */
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?$/;
+export function isExactVersion(v: string): boolean {
+  return semver.valid(v) === v;
+}
 
 export const chartVersion = z
   .string()
-  .regex(SEMVER, "expected an exact chart version such as 1.4.2 or 1.5.0-rc.1 (SemVer, no range, no +build)");
+  .refine(
+    isExactVersion,
+    "expected an exact chart version such as 1.4.2 or 1.5.0-rc.1 (SemVer, no range, no +build)",
+  );
 
-/**
- * Orders two SemVer versions: negative when `a` precedes `b`, 0 when equal, positive otherwise. A
- * pre-release precedes its release; pre-release identifiers compare numerically when both are
- * numbers, else as text, numbers first.
- */
+/** Orders two SemVer versions (negative, 0, positive), pre-releases before their release. */
 export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => {
-    const m = SEMVER.exec(v);
-    if (!m) throw new Error(`"${v}" is not a SemVer version`);
-    return { core: [Number(m[1]), Number(m[2]), Number(m[3])], pre: m[4]?.split(".") ?? [] };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < 3; i++) {
-    const d = x.core[i]! - y.core[i]!;
-    if (d !== 0) return Math.sign(d);
-  }
-  if (x.pre.length === 0 && y.pre.length === 0) return 0;
-  if (x.pre.length === 0) return 1;
-  if (y.pre.length === 0) return -1;
-  for (let i = 0; i < Math.max(x.pre.length, y.pre.length); i++) {
-    const p = x.pre[i];
-    const q = y.pre[i];
-    if (p === undefined) return -1;
-    if (q === undefined) return 1;
-    const pn = /^\d+$/.test(p);
-    const qn = /^\d+$/.test(q);
-    if (pn && qn && Number(p) !== Number(q)) return Math.sign(Number(p) - Number(q));
-    if (pn !== qn) return pn ? -1 : 1;
-    if (p !== q) return p < q ? -1 : 1;
-  }
-  return 0;
+  for (const v of [a, b]) if (!isExactVersion(v)) throw new Error(`"${v}" is not a SemVer version`);
+  return semver.compare(a, b);
 }
 
 /** `platform:gitops` of an environment stack. */

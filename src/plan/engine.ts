@@ -144,8 +144,14 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   };
 
   const registered: { args: MockResourceArgs }[] = [];
+  // The mock monitor does not run resource transforms (the engine does, in a real run): record
+  // them and apply them to what the plan reports (protection) when collecting.
+  const transforms: pulumi.ResourceTransform[] = [];
   await pulumi.runtime.setMocks(
     {
+      registerTransform(t: pulumi.ResourceTransform) {
+        transforms.push(t);
+      },
       newResource(args: MockResourceArgs) {
         registered.push({ args });
         return mockResource(args, ctx);
@@ -174,7 +180,7 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   };
   process.on("unhandledRejection", onStray);
   try {
-    return await collect(stack, main, pending, byResource, registered);
+    return await collect(stack, main, pending, byResource, registered, transforms);
   } finally {
     // Let the rejected registrations settle before unhooking.
     await new Promise((r) => setImmediate(r));
@@ -189,6 +195,7 @@ async function collect(
   pending: Pending[],
   byResource: Map<pulumi.Resource, Pending>,
   registered: { args: MockResourceArgs }[],
+  transforms: readonly pulumi.ResourceTransform[],
 ): Promise<PlanResult> {
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((t) => {
@@ -225,6 +232,17 @@ async function collect(
     if (!args) continue; // constructed but never registered (e.g. the construction threw)
     const providerRef = args.provider ?? "";
     const providerName = providerRef ? (providerRef.split("::")[3] ?? "") : "";
+    let protect = protectOf(p);
+    for (const t of protect ? [] : transforms) {
+      const result = await t({
+        custom: args.custom ?? true,
+        type: p.type,
+        name: p.name,
+        props: args.inputs ?? {},
+        opts: p.opts,
+      });
+      if (result?.opts?.protect === true) protect = true;
+    }
     resources.push({
       type: p.type,
       name: p.name,
@@ -234,7 +252,7 @@ async function collect(
         : ((args.inputs ?? {}) as AnyRecord),
       components: componentsOf(p),
       componentType: p.parent?.type ?? "",
-      protect: protectOf(p),
+      protect,
       retainOnDelete: p.opts.retainOnDelete === true,
       provider: providerName,
       taggable: "tagsAll" in (p.resource as object),
