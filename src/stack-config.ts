@@ -4,7 +4,7 @@ import { z } from "zod";
 import { CLUSTER_RULES, clusterShape } from "./cluster/cluster-config";
 import { type ConfigError, parseConfig, type RawConfigInput, type StackContext } from "./core/config-loader";
 import type { Rule } from "./core/config-rules";
-import { stackShape } from "./core/config-schema";
+import { STACK_RULES, stackShape } from "./core/config-schema";
 import { DATA_RULES, dataShape } from "./data/data-config";
 import { EDGE_RULES, edgeShape } from "./edge/edge-config";
 import { GITOPS_RULES, gitopsEnvironmentShape, gitopsManagementShape } from "./gitops/gitops-config";
@@ -48,6 +48,7 @@ export type PlatformConfig = ManagementConfig | EnvironmentConfig;
 
 /** Every rule, whatever the stack: each returns nothing for a stack without its keys. */
 export const RULES: readonly Rule<ManagementSettings | EnvironmentSettings>[] = [
+  ...STACK_RULES,
   ...GOVERNANCE_RULES,
   ...TRANSIT_RULES,
   ...DATA_RULES,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ipv4Block, logRetentionDays, roleArn } from "../core/config-primitives";
+import { cronSchedule, ipv4Block, logRetentionDays, roleArn } from "../core/config-primitives";
 import type { Rule, RuleIssue } from "../core/config-rules";
 import { VERSIONS } from "../core/versions";
 
@@ -139,7 +139,7 @@ export const disruptionBudgetSchema = z
         'expected a node count such as "2" or a percentage such as "10%"',
       ),
     /** Cron schedule (UTC) during which the budget applies; needs `duration`. */
-    schedule: z.string().min(1).optional(),
+    schedule: cronSchedule.optional(),
     /** How long the budget applies from each `schedule` firing. */
     duration: z
       .string()

@@ -1,4 +1,5 @@
-import { accountId, nonEmpty, roleArn } from "./config-primitives";
+import { accountId, arnAccount, nonEmpty, roleArn } from "./config-primitives";
+import type { Rule } from "./config-rules";
 
 /**
  * The keys every stack carries whatever its areas: its account, owner and cost center (tags) and
@@ -15,3 +16,17 @@ export const stackShape = {
   /** Role the AWS provider assumes into `accountId`; unset when the caller's credentials are already in that account. */
   deployRoleArn: roleArn.optional(),
 };
+
+/** Rules over the keys every stack carries. */
+export const STACK_RULES: Rule<{ accountId: string; deployRoleArn?: string | undefined }>[] = [
+  function deployRoleInOwnAccount(s) {
+    const account = s.deployRoleArn === undefined ? undefined : arnAccount(s.deployRoleArn);
+    if (account === undefined || account === s.accountId) return [];
+    return [
+      {
+        key: "platform:deployRoleArn",
+        message: `${s.deployRoleArn} is in account ${account}, not this stack's account ${s.accountId} (platform:accountId): the provider assumes it to act in this stack's account, and refuses any other`,
+      },
+    ];
+  },
+];

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { dnsName, hostedZoneId } from "../core/config-primitives";
+import {
+  dailyOverlapsWeekly,
+  dailyWindow,
+  dnsName,
+  hostedZoneId,
+  parseDailyWindow,
+  parseWeeklyWindow,
+  weeklyWindow,
+} from "../core/config-primitives";
 import type { Rule, RuleIssue } from "../core/config-rules";
 import { STACKS } from "../core/environments";
 
@@ -71,14 +79,9 @@ export const databaseSchema = z
     /** Days of automated backups (point-in-time recovery); RDS allows 1 to 35. */
     backupRetentionDays: int(1, 35, "days (RDS keeps automated backups for 1 to 35 days)"),
     /** Daily backup window, UTC, `hh:mm-hh:mm`; must not overlap the maintenance window. */
-    backupWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "expected a UTC window such as 02:00-03:00"),
+    backupWindow: dailyWindow,
     /** Weekly maintenance window, UTC, `ddd:hh:mm-ddd:hh:mm`. */
-    maintenanceWindow: z
-      .string()
-      .regex(
-        /^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/,
-        "expected a UTC window such as sun:04:00-sun:05:00",
-      ),
+    maintenanceWindow: weeklyWindow,
     /** Performance Insights retention: 7, a multiple of 31 up to 713, or 731 days. */
     performanceInsightsRetentionDays: z.number().refine(isPerformanceInsightsRetention, {
       message:
@@ -351,6 +354,14 @@ export const DATA_RULES: Rule<{ network: { availabilityZones: readonly string[] 
       out.push({
         key: "platform:database.maxAllocatedStorageGiB",
         message: `must be at least platform:database.allocatedStorageGiB (${db.allocatedStorageGiB})`,
+      });
+    }
+    const backup = parseDailyWindow(db.backupWindow);
+    const maintenance = parseWeeklyWindow(db.maintenanceWindow);
+    if (backup && maintenance && dailyOverlapsWeekly(backup, maintenance)) {
+      out.push({
+        key: "platform:database.backupWindow",
+        message: `${db.backupWindow} overlaps platform:database.maintenanceWindow (${db.maintenanceWindow}); RDS refuses overlapping windows`,
       });
     }
     if (info.productionGrade && !db.multiAz) {
