@@ -53,7 +53,7 @@ export interface AddonsArgs {
  * `<stack>/*` secrets) with a ClusterSecretStore for AWS Secrets Manager, then Argo Rollouts and
  * external-dns (its own Pod Identity role, changing records in the environment's hosted zone only) in
  * the environment clusters and ArgoCD in the management cluster, whose application controller and
- * server share one Pod Identity role (`platform-management-argocd`, see `src/components/gitops-hub.ts`).
+ * server share one Pod Identity role (`platform-management-argocd`, see `src/gitops/gitops-hub.ts`).
  */
 export class Addons extends pulumi.ComponentResource {
   readonly releases: Record<string, k8s.helm.v3.Release> = {};

@@ -23,7 +23,7 @@ export const kubernetesVersion = z
     if (!SUPPORTED_KUBERNETES.includes(v)) {
       ctx.addIssue({
         code: "custom",
-        message: `Kubernetes ${v} is not supported; expected one of ${SUPPORTED_KUBERNETES.join(", ")} (VERSIONS.kubernetes.supported in src/versions.ts)`,
+        message: `Kubernetes ${v} is not supported; expected one of ${SUPPORTED_KUBERNETES.join(", ")} (VERSIONS.kubernetes.supported in src/core/versions.ts)`,
       });
       return;
     }
@@ -33,7 +33,7 @@ export const kubernetesVersion = z
     if (minor !== v) {
       ctx.addIssue({
         code: "custom",
-        message: `the kube-proxy add-on pinned in src/versions.ts (${kubeProxy}) is built for Kubernetes ${minor}, not ${v}; bump VERSIONS.eksAddons["kube-proxy"] together with the cluster version`,
+        message: `the kube-proxy add-on pinned in src/core/versions.ts (${kubeProxy}) is built for Kubernetes ${minor}, not ${v}; bump VERSIONS.eksAddons["kube-proxy"] together with the cluster version`,
       });
     }
   });

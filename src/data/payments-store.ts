@@ -27,7 +27,7 @@ export interface PaymentsStoreArgs {
  * Where payments live: the DynamoDB payments table (keyed by the payment UUID, the idempotency
  * key), the raw-payload archive bucket and the private static-assets bucket CloudFront serves.
  * Every store is encrypted with the environment's data key. The assets bucket's policy names
- * the CloudFront distribution, so the edge (`src/components/edge.ts`) attaches it.
+ * the CloudFront distribution, so the edge (`src/edge/edge.ts`) attaches it.
  */
 export class PaymentsStore extends pulumi.ComponentResource {
   readonly tableArn: pulumi.Output<string>;

@@ -2,7 +2,7 @@ import { boundedName, type NameContext, physicalName } from "../core/naming";
 
 /**
  * The CloudFront distribution of an environment as plain data: origins, cache behaviours,
- * security headers, names. The component (`src/components/edge.ts`) adds what only exists
+ * security headers, names. The component (`src/edge/edge.ts`) adds what only exists
  * once resources do (the certificate, the OAC, the origin-verify secret).
  */
 

@@ -30,7 +30,7 @@ const SHORT: Record<OrgPolicyType, string> = {
 
 /**
  * Service and resource control policies, each attached to its OUs. The documents are built by the
- * pure functions in `src/policies/` (which check size and attachment limits); this component only
+ * pure functions of `scp.ts` and `rcp.ts` (which check size and attachment limits); this component only
  * registers them. The AWS-managed full-access policies stay attached: these are deny lists.
  */
 export class Guardrails extends pulumi.ComponentResource {

@@ -576,7 +576,7 @@ describe("strict validation of rendered objects", () => {
     const wrongVersion = pick("ExternalSecret");
     wrongVersion.apiVersion = "external-secrets.io/v1alpha0";
     expect(validateObject(wrongVersion)).toEqual([
-      "no schema validator for external-secrets.io/v1alpha0/ExternalSecret: map it in tests/k8s/schema.ts before creating it",
+      "no schema validator for external-secrets.io/v1alpha0/ExternalSecret: map it in tests/support/k8s-schema.ts before creating it",
     ]);
   });
 

@@ -78,7 +78,7 @@ describe("Karpenter v1 schema validation", () => {
     expect(validateStrictly(badHop).join("\n")).toMatch(/httpPutResponseHopLimit/);
 
     expect(validateStrictly({ apiVersion: "karpenter.sh/v1beta1", kind: "NodePool" })).toEqual([
-      "no schema validator for karpenter.sh/v1beta1/NodePool: map it in tests/k8s/schema.ts before creating it",
+      "no schema validator for karpenter.sh/v1beta1/NodePool: map it in tests/support/k8s-schema.ts before creating it",
     ]);
   });
 });

@@ -56,7 +56,7 @@ export const VALIDATORS: ReadonlyMap<string, ModelClass> = new Map([
   entry(NodePool),
   entry(EC2NodeClass),
   entry(IngressClass),
-  // ArgoCD's hub and spokes (src/kubernetes/gitops.ts).
+  // ArgoCD's hub and spokes (src/gitops/gitops-manifests.ts).
   entry(AppProject),
   entry(ApplicationSet),
   entry(Application),
@@ -130,7 +130,7 @@ export function validateObject(obj: unknown): string[] {
   const key = `${String(meta.apiVersion)}/${String(meta.kind)}`;
   const model = VALIDATORS.get(key);
   if (model === undefined) {
-    return [`no schema validator for ${key}: map it in tests/k8s/schema.ts before creating it`];
+    return [`no schema validator for ${key}: map it in tests/support/k8s-schema.ts before creating it`];
   }
   const access: Access = { read: new Set(), enumerated: new Set() };
   const problems: string[] = [];
