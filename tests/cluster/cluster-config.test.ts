@@ -31,7 +31,7 @@ describe("platform:cluster validation", () => {
     await expectConfigError(
       "dev",
       { "platform:cluster": { ...cluster("dev"), kubernetesVersion: other } },
-      /platform:cluster\.kubernetesVersion: the kube-proxy add-on pinned in src\/versions\.ts .* is built for Kubernetes 1\.33/,
+      /platform:cluster\.kubernetesVersion: the kube-proxy add-on pinned in src\/core\/versions\.ts .* is built for Kubernetes 1\.33/,
     );
   });
 
