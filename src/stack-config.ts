@@ -9,6 +9,7 @@ import {
   readChartVersion,
   readStackFiles,
   type StackContext,
+  STACK_RULES,
   stackShape,
 } from "./core";
 import { DATA_RULES, dataShape } from "./data";
@@ -54,6 +55,7 @@ export type PlatformConfig = ManagementConfig | EnvironmentConfig;
 
 /** Every rule, whatever the stack: each returns nothing for a stack without its keys. */
 export const RULES: readonly Rule<ManagementSettings | EnvironmentSettings>[] = [
+  ...STACK_RULES,
   ...GOVERNANCE_RULES,
   ...TRANSIT_RULES,
   ...DATA_RULES,

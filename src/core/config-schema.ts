@@ -1,4 +1,5 @@
 import { accountId, nonEmpty, roleArn } from "./config-primitives";
+import type { Rule } from "./config-rules";
 
 /**
  * The keys every stack carries whatever its areas: its account, owner and cost center (tags) and
@@ -15,3 +16,22 @@ export const stackShape = {
   /** Role the AWS provider assumes into `accountId`; unset when the caller's credentials are already in that account. */
   deployRoleArn: roleArn.optional(),
 };
+
+/**
+ * Rules of the keys every stack carries. The deploy role is assumed by the stack's AWS provider,
+ * which refuses any account but `platform:accountId`; a role in another account would either fail
+ * on the first call or, worse, deploy the stack from the wrong account's trust chain.
+ */
+export const STACK_RULES: Rule<{ accountId: string; deployRoleArn?: string | undefined }>[] = [
+  function deployRoleInOwnAccount(s) {
+    if (!s.deployRoleArn) return [];
+    const account = s.deployRoleArn.split(":")[4];
+    if (account === s.accountId) return [];
+    return [
+      {
+        key: "platform:deployRoleArn",
+        message: `${s.deployRoleArn} is a role in account ${account}, but this stack deploys into ${s.accountId} (platform:accountId); each stack's deploy role must be in the stack's own account`,
+      },
+    ];
+  },
+];

@@ -186,3 +186,20 @@ describe("VPC uniqueness across the repository's stack files", () => {
     );
   });
 });
+
+describe("the deploy role", () => {
+  it.each(STACK_NAMES)("of %s is in the stack's own account", (stack) => {
+    const cfg = configFor(stack);
+    expect(cfg.deployRoleArn?.split(":")[4]).toBe(cfg.accountId);
+  });
+
+  it("is refused when it lives in another account, naming the key, both accounts and the file", () => {
+    const err = errorOf(() =>
+      configFor("prod", { "platform:deployRoleArn": "arn:aws:iam::529381746102:role/platform-deploy" }),
+    );
+    expect(err.message).toContain("Pulumi.prod.yaml");
+    expect(err.message).toMatch(
+      /platform:deployRoleArn: arn:aws:iam::529381746102:role\/platform-deploy is a role in account 529381746102, but this stack deploys into 751029384756 \(platform:accountId\)/,
+    );
+  });
+});
