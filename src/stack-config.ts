@@ -8,8 +8,8 @@ import {
   type Rule,
   readChartVersion,
   readStackFiles,
-  type StackContext,
   STACK_RULES,
+  type StackContext,
   stackShape,
 } from "./core";
 import { DATA_RULES, dataShape } from "./data";
