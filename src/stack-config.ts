@@ -13,6 +13,7 @@ import {
   stackShape,
 } from "./core";
 import { DATA_RULES, dataShape } from "./data";
+import { DELIVERY_RULES, deliveryShape } from "./delivery";
 import { EDGE_RULES, edgeShape } from "./edge";
 import { GITOPS_RULES, gitopsEnvironmentShape, gitopsManagementShape } from "./gitops";
 import { GOVERNANCE_RULES, governanceShape } from "./governance";
@@ -33,6 +34,7 @@ export const managementSchema = z
     ...clusterShape,
     ...governanceShape,
     ...transitShape,
+    ...deliveryShape,
     ...gitopsManagementShape,
   })
   .strict();
@@ -58,6 +60,7 @@ export const RULES: readonly Rule<ManagementSettings | EnvironmentSettings>[] = 
   ...STACK_RULES,
   ...GOVERNANCE_RULES,
   ...TRANSIT_RULES,
+  ...DELIVERY_RULES,
   ...DATA_RULES,
   ...EDGE_RULES,
   ...CLUSTER_RULES,

@@ -38,6 +38,8 @@ export interface PlannedResource {
   readonly provider: string;
   /** True when the resource type declares `tags` (AWS taggable resources). */
   readonly taggable: boolean;
+  /** Logical names of the resources named in its `dependsOn` (components included, not expanded). */
+  readonly dependsOn: readonly string[];
 }
 
 export interface PlanResult {
@@ -252,9 +254,17 @@ async function collect(
       retainOnDelete: p.opts.retainOnDelete === true,
       provider: providerName,
       taggable: "tagsAll" in (p.resource as object),
+      dependsOn: explicitDependencies(p.opts.dependsOn).map((d) => byResource.get(d)?.name ?? "?"),
     });
   }
   return { stack, resources, outputs: resolvedOutputs };
+}
+
+/** The resources a `dependsOn` option names (only plain values: the program passes no Outputs there). */
+function explicitDependencies(dependsOn: pulumi.ResourceOptions["dependsOn"]): pulumi.Resource[] {
+  if (dependsOn === undefined) return [];
+  const list = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+  return list.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d));
 }
 
 /** Providers receive structured settings as JSON text; decode them so they read like any other inputs. */
@@ -311,6 +321,12 @@ function mockCall(args: MockCallArgs, ctx: MockContext): Record<string, unknown>
         displayName,
         identityStoreId: inputs.identityStoreId ?? "d-9c67174c1e",
       };
+    }
+    case "github:index/getTeam:getTeam": {
+      const slug = String((args.inputs as { slug?: string }).slug ?? "team");
+      let h = 0;
+      for (const c of slug) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+      return { id: String(1000000 + (h % 8999999)), slug, name: slug, nodeId: `T_${slug}`, members: [] };
     }
     default:
       return { ...(args.inputs as AnyRecord) };

@@ -212,7 +212,9 @@ describe("CI deploy roles", () => {
         ]);
       }
     }
-    const perms = doc(named(plan, "aws:iam/rolePolicy:RolePolicy", "ci-deploy-prod-permissions").inputs.policy);
+    const perms = doc(
+      named(plan, "aws:iam/rolePolicy:RolePolicy", "ci-deploy-prod-permissions").inputs.policy,
+    );
     expect(perms.Statement.find((s) => s.Sid === "AssumeStackRole")?.Resource).toBe(
       `arn:aws:iam::${members().prod}:role/platform-deploy`,
     );
@@ -230,9 +232,9 @@ describe("CI deploy roles", () => {
     expect(can("preview-prod", "s3:PutObject", checkpoint("prod"))).toBe(false);
     expect(can("preview-prod", "s3:GetObject", checkpoint("dev"))).toBe(false);
     expect(can("deploy-prod", "s3:PutObject", checkpoint("prod"))).toBe(true);
-    expect(can("deploy-prod", "s3:PutObject", `${state}/.pulumi/locks/organization/platform/prod/l.json`)).toBe(
-      true,
-    );
+    expect(
+      can("deploy-prod", "s3:PutObject", `${state}/.pulumi/locks/organization/platform/prod/l.json`),
+    ).toBe(true);
     expect(can("deploy-prod", "s3:PutObject", checkpoint("preprod"))).toBe(false);
     expect(can("deploy-dev", "s3:PutObject", checkpoint("management"))).toBe(false);
     // Environments read the management outputs their StackReference needs; management reads no other stack.
