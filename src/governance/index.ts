@@ -26,4 +26,5 @@ export { CHART_PREFIX } from "./registry";
 export { ECR_PULL_ACTIONS } from "./registry-policies";
 export { identityCenterRoleArnPattern } from "./scp";
 export { KEY_ADMIN_ACTIONS, secretsKeyAlias } from "./secrets-key-policy";
+export { SecretsKeys } from "./secrets-keys";
 export { stackSecretsKeyPolicy } from "./stack-secrets-key";

@@ -117,9 +117,13 @@ export function evaluateStack(stack: string, options: EvaluateOptions = {}): Pro
   return run;
 }
 
+/** The bootstrap program's stack name in the offline plan (`--stack bootstrap`). */
+export const BOOTSTRAP_PLAN_STACK = "bootstrap";
+
 async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanResult> {
   useProjectRoot(options.root);
   const root = findProjectRoot();
+  if (stack === BOOTSTRAP_PLAN_STACK) return evaluateBootstrap(root);
   const raw = readStackConfig(stack, root);
   for (const [k, v] of Object.entries(options.configOverrides ?? {})) {
     if (v === undefined) delete raw[k];
@@ -159,6 +163,46 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
     providerRegions: new Map(),
   };
 
+  // Imported lazily so that the program module is loaded after the mocks are in place.
+  return runUnderMocks(
+    PROJECT,
+    stack,
+    ctx,
+    { values, secretKeys },
+    async () => (await import("../program")).main,
+  );
+}
+
+/**
+ * The bootstrap program (`bootstrap/`): it reads the management stack file itself, in the
+ * management account. Its config errors surface as the ConfigError, before anything is registered.
+ */
+async function evaluateBootstrap(root: string): Promise<PlanResult> {
+  const raw = readStackConfig(MANAGEMENT_STACK, root);
+  const ctx: MockContext = {
+    accountId: String(raw[`${PROJECT}:accountId`] ?? "000000000000"),
+    region: String(raw["aws:region"] ?? "eu-west-2"),
+    stackOutputs: {},
+    providerRegions: new Map(),
+  };
+  const program = await import("../bootstrap-program");
+  program.managementModel();
+  return runUnderMocks(
+    program.BOOTSTRAP_PROJECT,
+    program.BOOTSTRAP_STACK,
+    ctx,
+    { values: {}, secretKeys: [] },
+    async () => program.bootstrapMain,
+  );
+}
+
+async function runUnderMocks(
+  project: string,
+  stack: string,
+  ctx: MockContext,
+  config: { values: Record<string, string>; secretKeys: string[] },
+  program: () => Promise<() => Promise<Record<string, unknown>>>,
+): Promise<PlanResult> {
   const registered: { args: MockResourceArgs }[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -170,18 +214,17 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
         return mockCall(args, ctx);
       },
     },
-    PROJECT,
+    project,
     stack,
     false,
     // StackReference names are `<organization>/<project>/<stack>`.
     "organization",
   );
-  pulumi.runtime.setAllConfig(values, secretKeys);
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
 
   const pending: Pending[] = [];
   const byResource = new Map<pulumi.Resource, Pending>();
-  // Imported lazily so that the program module is loaded after the mocks are in place.
-  const { main } = await import("../program");
+  const main = await program();
   // A failing program rejects both its own promise and the stack's output registration; the
   // second would otherwise surface as an unhandled rejection and kill the process.
   let stray: unknown;

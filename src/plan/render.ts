@@ -69,6 +69,7 @@ export function keyProperties(r: PlannedResource): Record<string, string> {
     const v = short(r.inputs[key]);
     if (v !== undefined) out[key] = v;
   }
+  if (r.type === "aws:s3/bucket:Bucket" && typeof r.inputs.bucket === "string") out.bucket = r.inputs.bucket;
   const list = (v: unknown) => (Array.isArray(v) && v.length > 0 ? v.map(String).join(",") : undefined);
   if (r.type.startsWith("tailscale:")) {
     for (const key of ["tags", "scopes"]) {
