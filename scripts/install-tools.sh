@@ -7,10 +7,14 @@
 set -euo pipefail
 
 # Pinned versions: bump here, nowhere else.
+# (The `renovate:` comments tell Renovate where each version comes from: renovate.json.)
 HELM_MODULE="helm.sh/helm/v3/cmd/helm"
+# renovate: datasource=go depName=helm.sh/helm/v3
 HELM_VERSION="v3.19.5"
 ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint"
+# renovate: datasource=go depName=github.com/rhysd/actionlint
 ACTIONLINT_VERSION="v1.7.12"
+# renovate: datasource=pypi depName=zizmor
 ZIZMOR_VERSION="1.32.0"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
