@@ -16,7 +16,7 @@ import { DATA_RULES, dataShape } from "./data";
 import { DELIVERY_RULES, deliveryShape } from "./delivery";
 import { EDGE_RULES, edgeShape } from "./edge";
 import { GITOPS_RULES, gitopsEnvironmentShape, gitopsManagementShape } from "./gitops";
-import { GOVERNANCE_RULES, governanceShape } from "./governance";
+import { GOVERNANCE_RULES, governanceShape, PREVIEW_ROLE_NAME, roleArn } from "./governance";
 import { NETWORK_RULES, networkShape } from "./network";
 import { TRANSIT_RULES, transitShape } from "./transit";
 
@@ -74,17 +74,33 @@ export function parseStackConfig(input: RawConfigInput): PlatformConfig {
 }
 
 /**
+ * The role the program acts through: `platform:deployRoleArn`, or, when `PLATFORM_CI_ROLE` is
+ * `preview` (set by the CI preview and drift jobs, whose credentials may only assume it), the
+ * read-only `platform-preview` in the same account. Both the stack's AWS provider and the EKS
+ * tokens of its cluster's Kubernetes provider use it. Any other value is refused.
+ */
+export function withCiRole<C extends PlatformConfig>(cfg: C, ciRole: string | undefined): C {
+  if (ciRole === undefined || ciRole === "" || ciRole === "deploy") return cfg;
+  if (ciRole !== "preview") {
+    throw new Error(`PLATFORM_CI_ROLE must be "deploy" or "preview"; got "${ciRole}"`);
+  }
+  if (!cfg.deployRoleArn) return cfg;
+  return { ...cfg, deployRoleArn: roleArn(cfg.accountId, PREVIEW_ROLE_NAME) };
+}
+
+/**
  * Reads and validates this stack's configuration: the only place the program reads config.
  * Throws `ConfigError` before any resource exists.
  */
 export function loadConfig(): PlatformConfig {
-  return parseStackConfig({
+  const cfg = parseStackConfig({
     stack: pulumi.getStack(),
     project: pulumi.getProject(),
     config: pulumi.runtime.allConfig(),
     stackFiles: readStackFiles(),
     latestChartVersion: readChartVersion(),
   });
+  return withCiRole(cfg, process.env.PLATFORM_CI_ROLE);
 }
 
 export type { ConfigError };

@@ -38,6 +38,7 @@ interface Step {
 }
 interface Job {
   name?: string;
+  env?: Record<string, string>;
   if?: string;
   needs?: string | string[];
   uses?: string;
@@ -315,6 +316,18 @@ describe("GitHub workflows: applies", () => {
     expect(envs.get("management")?.tags).toEqual([CHART_RELEASE_TAG]);
     // deploy.yml runs on main and passes the gated stacks' environments to pulumi-up.yml.
     for (const stack of GATED_STACKS) expect(envs.get(stack)?.branches).toEqual(["main"]);
+  });
+});
+
+describe("GitHub workflows: read-only runs", () => {
+  it("run previews and drift checks through the read-only preview roles, applies through the deploy roles", () => {
+    for (const [name, job] of pulumiJobs()) {
+      const creds = job.steps?.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      const kind = name === "pulumi-up.yml:up" ? "deploy" : "preview";
+      expect(String(creds?.with?.["role-to-assume"]), name).toContain(`:role/platform-ci-${kind}-`);
+      // The program then assumes platform-preview instead of platform:deployRoleArn.
+      expect(job.env?.PLATFORM_CI_ROLE, name).toBe(kind === "preview" ? "preview" : undefined);
+    }
   });
 });
 
