@@ -41,10 +41,14 @@ timed("bash", ["scripts/install-tools.sh"]);
 process.stderr.write(`bench: offline plan per stack, ${runs} runs each after a warm-up...\n`);
 for (const stack of stacks) {
   timed("npm", ["run", "--silent", "plan", "--", "--stack", stack]);
-  const times = Array.from({ length: runs }, () => timed("npm", ["run", "--silent", "plan", "--", "--stack", stack]));
+  const times = Array.from({ length: runs }, () =>
+    timed("npm", ["run", "--silent", "plan", "--", "--stack", stack]),
+  );
   const m = median(times);
   if (m > PLAN_BUDGET_S) over = true;
-  console.log(`plan ${stack.padEnd(12)} median ${fmt(m)}  min ${fmt(Math.min(...times))}  (budget ${PLAN_BUDGET_S} s)`);
+  console.log(
+    `plan ${stack.padEnd(12)} median ${fmt(m)}  min ${fmt(Math.min(...times))}  (budget ${PLAN_BUDGET_S} s)`,
+  );
 }
 
 if (!values["skip-suite"]) {

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Installs the Go-only tools the tests need into .tools/bin, built from source with
-# `go install module@version` (no prebuilt binaries are downloaded). Idempotent: a tool
-# already present at the pinned version is skipped, so `npm test` pays the build once.
+# Installs the tools the tests need, each by its own ecosystem's installer and pinned here:
+# helm and actionlint into .tools/bin, built from source with `go install module@version` (no
+# prebuilt binaries are downloaded); zizmor (the GitHub Actions security linter) into the
+# project-local Python venv .tools/venv with pip. Idempotent: a tool already present at the
+# pinned version is skipped, so `npm test` pays the install once.
 set -euo pipefail
 
 # Pinned versions: bump here, nowhere else.
+# (The `renovate:` comments tell Renovate where each version comes from: renovate.json.)
 HELM_MODULE="helm.sh/helm/v3/cmd/helm"
+# renovate: datasource=go depName=helm.sh/helm/v3
 HELM_VERSION="v3.19.5"
 ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint"
+# renovate: datasource=go depName=github.com/rhysd/actionlint
 ACTIONLINT_VERSION="v1.7.12"
+# renovate: datasource=pypi depName=zizmor
+ZIZMOR_VERSION="1.32.0"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$root/.tools/bin"
@@ -34,3 +41,19 @@ install_tool() {
 
 install_tool helm "$HELM_MODULE" "$HELM_VERSION"
 install_tool actionlint "$ACTIONLINT_MODULE" "$ACTIONLINT_VERSION"
+
+# zizmor from PyPI into the project's own venv (never the system Python).
+venv="$root/.tools/venv"
+zizmor_stamp="$venv/.zizmor.version"
+if [[ ! -x "$venv/bin/zizmor" || ! -f "$zizmor_stamp" || "$(cat "$zizmor_stamp")" != "$ZIZMOR_VERSION" ]]; then
+  if ! command -v python3 >/dev/null 2>&1; then
+    echo "install-tools: Python 3 is required to install zizmor into .tools/venv" >&2
+    exit 1
+  fi
+  started=$SECONDS
+  echo "install-tools: installing zizmor $ZIZMOR_VERSION into .tools/venv with pip..."
+  [[ -x "$venv/bin/pip" ]] || python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "zizmor==$ZIZMOR_VERSION"
+  echo "$ZIZMOR_VERSION" >"$zizmor_stamp"
+  echo "install-tools: zizmor $ZIZMOR_VERSION ready in $((SECONDS - started))s"
+fi

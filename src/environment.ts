@@ -20,7 +20,8 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
 
   // ── cluster (EKS, Karpenter, add-ons) ──
   const externalDns = { domain: cfg.edge.domain, hostedZoneId: cfg.edge.hostedZoneId };
-  const cluster = clusterStack(cfg, network, { externalDns }, provider);
+  // Created once the Transit Gateway path from the management VPC (CI, ArgoCD, the VPN) exists.
+  const cluster = clusterStack(cfg, network, { externalDns }, provider, [transit.spoke]);
 
   // ── GitOps spoke (ArgoCD's deployer role, registration in the hub) ──
   const gitops = gitopsSpokeStack(cfg, cluster, management, provider);
@@ -40,7 +41,7 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
     accountId: cfg.accountId,
     region: cfg.region,
     ...network.outputs(),
-    ...transit,
+    ...transit.outputs,
     ...cluster.outputs,
     ...gitops,
     ...data.outputs,

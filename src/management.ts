@@ -1,11 +1,12 @@
 import type * as aws from "@pulumi/aws";
 import { clusterStack } from "./cluster";
 import { ENVIRONMENT_STACKS } from "./core/environments";
+import { repositoryStack, tailnetStack } from "./delivery";
 import { argoCdPolicy, gitopsHubStack } from "./gitops";
 import { governanceStack } from "./governance";
 import { stackNetwork } from "./network";
 import type { ManagementConfig } from "./stack-config";
-import { transitHubStack } from "./transit";
+import { ROUTER_TAG, transitHubStack, vpnRoutes } from "./transit";
 
 /** The management account: organization, identity, shared networking, ArgoCD cluster, registries. */
 export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
@@ -14,28 +15,40 @@ export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
   // ── organization, guardrails, identity, CI roles, keys, registries, audit ──
   const governance = governanceStack(cfg, provider);
 
-  // ── transit (Transit Gateway hub, VPN) ──
+  // ── the tailnet (policy, subnet routers' key, CI's OAuth client) ──
+  const tailnet = tailnetStack(cfg, { advertised: vpnRoutes(cfg), routerTag: ROUTER_TAG });
+
+  // ── transit (Transit Gateway hub, VPN subnet routers) ──
   const transit = transitHubStack(
     cfg,
     network,
     ENVIRONMENT_STACKS.map((s) => governance.deployRoleArns[s]),
     governance.organizationArn,
+    tailnet.tailnet.routerAuthKey,
     provider,
   );
 
-  // ── cluster (EKS for ArgoCD and internal tools) ──
-  const cluster = clusterStack(cfg, network, { argoCdPolicy: argoCdPolicy(cfg) }, provider);
+  // ── cluster (EKS for ArgoCD and internal tools), reached over the tailnet once its routers run ──
+  const cluster = clusterStack(cfg, network, { argoCdPolicy: argoCdPolicy(cfg) }, provider, [
+    tailnet.tailnet,
+    transit.routers,
+  ]);
 
   // ── GitOps hub (ArgoCD's registrar, the payments project and ApplicationSet, chart registry) ──
   const gitops = gitopsHubStack(cfg, cluster, governance.deployRoleArns, provider);
+
+  // ── the repository's rules, environments and tailnet secrets ──
+  const repository = repositoryStack(cfg, tailnet.tailnet);
 
   return {
     accountId: cfg.accountId,
     region: cfg.region,
     ...network.outputs(),
     ...governance.outputs,
-    ...transit,
+    ...tailnet.outputs,
+    ...transit.outputs,
     ...cluster.outputs,
     ...gitops,
+    ...repository.outputs,
   };
 }

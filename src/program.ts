@@ -5,20 +5,21 @@ import { protectProductionResources } from "./core/protection";
 import { awsProvider } from "./core/provider";
 import { environmentStack } from "./environment";
 import { managementStack } from "./management";
-import { type PlatformConfig, parseStackConfig } from "./stack-config";
+import { type PlatformConfig, parseStackConfig, withCiRole } from "./stack-config";
 
 /**
  * Reads and validates this stack's configuration: the only place the program reads config.
  * Throws `ConfigError` before any resource exists.
  */
 export function loadConfig(): PlatformConfig {
-  return parseStackConfig({
+  const cfg = parseStackConfig({
     stack: pulumi.getStack(),
     project: pulumi.getProject(),
     config: pulumi.runtime.allConfig(),
     stackFiles: readStackFiles(),
     latestChartVersion: readChartVersion(),
   });
+  return withCiRole(cfg, process.env.PLATFORM_CI_ROLE);
 }
 
 /**

@@ -5,10 +5,13 @@ import { CLUSTER_RULES, clusterShape } from "./cluster/cluster-config";
 import { type ConfigError, parseConfig, type RawConfigInput, type StackContext } from "./core/config-loader";
 import type { Rule } from "./core/config-rules";
 import { STACK_RULES, stackShape } from "./core/config-schema";
+import { iamRoleArn } from "./core/policy-document";
 import { DATA_RULES, dataShape } from "./data/data-config";
+import { DELIVERY_RULES, deliveryShape } from "./delivery/delivery-config";
 import { EDGE_RULES, edgeShape } from "./edge/edge-config";
 import { GITOPS_RULES, gitopsEnvironmentShape, gitopsManagementShape } from "./gitops/gitops-config";
 import { GOVERNANCE_RULES, governanceShape } from "./governance/governance-config";
+import { PREVIEW_ROLE_NAME } from "./governance/platform-roles";
 import { NETWORK_RULES, networkShape } from "./network/network-config";
 import { TRANSIT_RULES, transitShape } from "./transit/transit-config";
 
@@ -26,6 +29,7 @@ export const managementSchema = z
     ...clusterShape,
     ...governanceShape,
     ...transitShape,
+    ...deliveryShape,
     ...gitopsManagementShape,
   })
   .strict();
@@ -51,6 +55,7 @@ export const RULES: readonly Rule<ManagementSettings | EnvironmentSettings>[] = 
   ...STACK_RULES,
   ...GOVERNANCE_RULES,
   ...TRANSIT_RULES,
+  ...DELIVERY_RULES,
   ...DATA_RULES,
   ...EDGE_RULES,
   ...CLUSTER_RULES,
@@ -61,6 +66,21 @@ export const RULES: readonly Rule<ManagementSettings | EnvironmentSettings>[] = 
 /** Validates one stack's raw configuration into the model; throws `ConfigError`. Pure. */
 export function parseStackConfig(input: RawConfigInput): PlatformConfig {
   return parseConfig(input, { management: managementSchema, environment: environmentSchema, rules: RULES });
+}
+
+/**
+ * The role the program acts through: `platform:deployRoleArn`, or, when `PLATFORM_CI_ROLE` is
+ * `preview` (set by the CI preview and drift jobs, whose credentials may only assume it), the
+ * read-only `platform-preview` in the same account. Both the stack's AWS provider and the EKS
+ * tokens of its cluster's Kubernetes provider use it. Any other value is refused.
+ */
+export function withCiRole<C extends PlatformConfig>(cfg: C, ciRole: string | undefined): C {
+  if (ciRole === undefined || ciRole === "" || ciRole === "deploy") return cfg;
+  if (ciRole !== "preview") {
+    throw new Error(`PLATFORM_CI_ROLE must be "deploy" or "preview"; got "${ciRole}"`);
+  }
+  if (!cfg.deployRoleArn) return cfg;
+  return { ...cfg, deployRoleArn: iamRoleArn(cfg.accountId, PREVIEW_ROLE_NAME) };
 }
 
 export type { ConfigError };

@@ -34,6 +34,8 @@ export function clusterStack(
   network: Network,
   roleOptions: ClusterRoleOptions,
   provider: aws.Provider,
+  /** The network path to the private API endpoint (see `ClusterArgs.reachableAfter`). */
+  reachableAfter: readonly pulumi.Resource[] = [],
 ) {
   const naming = { project: cfg.project, stack: cfg.stack };
   const managementVpc = cfg.peers.management.vpcCidr;
@@ -50,6 +52,7 @@ export function clusterStack(
       apiClientCidrs: managementVpc ? [managementVpc] : [],
       ...(cfg.deployRoleArn ? { deployRoleArn: cfg.deployRoleArn } : {}),
       protect: cfg.info.productionGrade,
+      reachableAfter,
     },
     { provider, dependsOn: [network] },
   );

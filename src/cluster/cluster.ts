@@ -43,6 +43,12 @@ export interface ClusterArgs {
   readonly deployRoleArn?: string;
   /** Production-grade: deletion protection, protected key, cluster and node group. */
   readonly protect: boolean;
+  /**
+   * What must exist before anything talks to the cluster's private API: the network path from CI
+   * and operators (the tailnet and subnet routers in management, the Transit Gateway attachment in
+   * an environment). The cluster is created after them, so every Kubernetes object is too.
+   */
+  readonly reachableAfter?: readonly pulumi.Resource[];
 }
 
 /** A role assumed by one service account through EKS Pod Identity, and its association. */
@@ -145,7 +151,7 @@ export class Cluster extends pulumi.ComponentResource {
         ...(args.deployRoleArn ? { providerCredentialOpts: { roleArn: args.deployRoleArn } } : {}),
         tags: nameTag(naming, "eks"),
       },
-      { ...protect, dependsOn: [logGroup] },
+      { ...protect, dependsOn: [logGroup, ...(args.reachableAfter ?? [])] },
     );
     const afterCluster = { parent: this, dependsOn: [this.eks] };
     this.securityGroupId = this.eks.clusterSecurityGroupId;

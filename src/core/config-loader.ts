@@ -263,3 +263,22 @@ export function readChartVersion(root: string = findProjectRoot()): string | und
   const doc = parseYaml(fs.readFileSync(file, "utf8")) as { version?: unknown } | null;
   return doc?.version === undefined ? undefined : String(doc.version);
 }
+
+/**
+ * A stack file's `config:` map as the flat `namespace:key` → string map Pulumi gives a program
+ * (structured values as JSON). Refuses `secure:` values: a caller that reads a stack file directly
+ * (the bootstrap) cannot decrypt them, and needs none.
+ */
+export function stackFileConfig(
+  stack: string,
+  config: Readonly<Record<string, unknown>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+      throw new ConfigError(stack, [{ key, message: "a secret cannot be read outside its stack" }]);
+    }
+    out[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return out;
+}

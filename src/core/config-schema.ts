@@ -17,7 +17,11 @@ export const stackShape = {
   deployRoleArn: roleArn.optional(),
 };
 
-/** Rules over the keys every stack carries. */
+/**
+ * Rules of the keys every stack carries. The deploy role is assumed by the stack's AWS provider,
+ * which refuses any account but `platform:accountId`; a role in another account would either fail
+ * on the first call or, worse, deploy the stack from the wrong account's trust chain.
+ */
 export const STACK_RULES: Rule<{ accountId: string; deployRoleArn?: string | undefined }>[] = [
   function deployRoleInOwnAccount(s) {
     const account = s.deployRoleArn === undefined ? undefined : arnAccount(s.deployRoleArn);
@@ -25,7 +29,7 @@ export const STACK_RULES: Rule<{ accountId: string; deployRoleArn?: string | und
     return [
       {
         key: "platform:deployRoleArn",
-        message: `${s.deployRoleArn} is in account ${account}, not this stack's account ${s.accountId} (platform:accountId): the provider assumes it to act in this stack's account, and refuses any other`,
+        message: `${s.deployRoleArn} is a role in account ${account}, but this stack deploys into ${s.accountId} (platform:accountId); each stack's deploy role must be in the stack's own account`,
       },
     ];
   },

@@ -15,4 +15,5 @@ export * from "./policy-document";
 export * from "./private-bucket";
 export * from "./provider";
 export * from "./service-role";
+export * from "./state-backend";
 export * from "./versions";

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { STACK_NAMES, type StackName } from "../core/environments";
 import { type NameContext, nameTag } from "../core/naming";
 import { toJson } from "../core/policy-document";
+import { ciRolePolicy } from "./ci-permissions";
 import {
   type CiRoleKind,
   ciRoleName,
@@ -12,7 +13,6 @@ import {
 } from "./ci-trust";
 import {
   assumedOnlyBy,
-  ciRolePermissions,
   DEPLOY_ROLE_NAME,
   type Operators,
   PREVIEW_ROLE_NAME,
@@ -27,6 +27,9 @@ export interface CiTarget {
 
 export interface CiRolesArgs {
   readonly naming: NameContext;
+  /** The management account (the CI roles, the state bucket, the secrets keys) and its region. */
+  readonly managementAccountId: string;
+  readonly region: string;
   /** `owner/name` of this repository. */
   readonly repository: string;
   readonly targets: Readonly<Record<StackName, CiTarget>>;
@@ -124,11 +127,23 @@ export class CiRoles extends pulumi.ComponentResource {
           .apply(([accountId, roleName]) => roleArn(accountId, roleName));
         (kind === "deploy" ? this.deployRoleArns : this.previewRoleArns)[stack] = targetArn;
 
+        // The stack's role, its state in the backend, its secrets key (see `ciRolePolicy`).
         new aws.iam.RolePolicy(
-          `ci-${kind}-${stack}-assume`,
+          `ci-${kind}-${stack}-permissions`,
           {
             role: ciRole.name,
-            policy: targetArn.apply((arn) => toJson(ciRolePermissions({ targetRoleArn: arn }))),
+            policy: targetArn.apply((arn) =>
+              toJson(
+                ciRolePolicy({
+                  kind,
+                  stack,
+                  project: args.naming.project,
+                  managementAccountId: args.managementAccountId,
+                  region: args.region,
+                  targetRoleArn: arn,
+                }),
+              ),
+            ),
           },
           parent,
         );

@@ -109,12 +109,37 @@ export const ENVIRONMENT_GATED_STACKS: readonly StackName[] = GATED_STACKS;
 /** The branch the other stacks deploy from. */
 export const DEPLOY_BRANCH = "main";
 
-/** Who may assume a stack's CI role of the given kind. */
+/**
+ * The protected GitHub deployment environment a pull request's preview of a gated stack runs in
+ * (`management-preview`, `prod-preview`). Its required reviewers approve each run after reading the
+ * pull request's code: that code runs with the right to decrypt the stack's secrets, so no
+ * unreviewed change ever reaches them.
+ */
+export function previewEnvironment(stack: StackName): string {
+  return `${stack}-preview`;
+}
+
+/**
+ * The GitHub deployment environment of the nightly drift check (`main` only, no reviewers): its
+ * jobs run reviewed code, read-only, against every stack.
+ */
+export const DRIFT_ENVIRONMENT = "drift";
+
+/**
+ * Who may assume a stack's CI role of the given kind:
+ *  - deploy: the stack's protected deployment environment (gated stacks), else `main`;
+ *  - preview: pull requests (ungated stacks) or the stack's protected preview environment (gated
+ *    stacks, see `previewEnvironment`), and the drift environment for every stack.
+ */
 export function ciSubjects(kind: CiRoleKind, stack: StackName): CiSubjectSpec[] {
-  if (kind === "preview") return [{ kind: "pullRequest" }];
-  return ENVIRONMENT_GATED_STACKS.includes(stack)
-    ? [{ kind: "environment", name: stack }]
-    : [{ kind: "branch", name: DEPLOY_BRANCH }];
+  const gated = ENVIRONMENT_GATED_STACKS.includes(stack);
+  if (kind === "preview") {
+    return [
+      gated ? { kind: "environment", name: previewEnvironment(stack) } : { kind: "pullRequest" },
+      { kind: "environment", name: DRIFT_ENVIRONMENT },
+    ];
+  }
+  return gated ? [{ kind: "environment", name: stack }] : [{ kind: "branch", name: DEPLOY_BRANCH }];
 }
 
 /** Trust policy of the stack's CI role of the given kind (see `ciSubjects`). */

@@ -4,7 +4,6 @@ import type { StackBasics } from "../core/config-loader";
 import {
   ENVIRONMENT_STACKS,
   GATED_OUS,
-  GATED_STACKS,
   MEMBER_ACCOUNTS,
   type MemberAccountKey,
   STACK_ACCOUNTS,
@@ -32,7 +31,8 @@ import { resourceControlPolicies } from "./rcp";
 import { Registries } from "./registry";
 import { identityCenterRoleArnPattern, roleArnPattern, serviceControlPolicies } from "./scp";
 import { secretsKeyAlias } from "./secrets-key-policy";
-import { SecretsKeys, type StackKeyAccess } from "./secrets-keys";
+import { SecretsKeys } from "./secrets-keys";
+import { stackSecretsKeyPolicy } from "./stack-secrets-key";
 
 /** Highest IMDS hop limit new instances may request: EKS pods that use IMDS need 2. */
 const MAX_IMDS_HOP_LIMIT = 2;
@@ -91,7 +91,18 @@ export function governanceStack(cfg: GovernanceStackConfig, provider: aws.Provid
     accountId: cfg.accountId,
     principalArnPattern: identityCenterRoleArnPattern(cfg.identityCenter.adminPermissionSet, cfg.accountId),
   };
-  const ci = new CiRoles("ci", { naming, repository: cfg.ci.repository, targets, operators }, opts);
+  const ci = new CiRoles(
+    "ci",
+    {
+      naming,
+      managementAccountId: cfg.accountId,
+      region: cfg.region,
+      repository: cfg.ci.repository,
+      targets,
+      operators,
+    },
+    opts,
+  );
 
   // Guardrails. SCP documents are static; the RCP names the organization id.
   const admin = identityCenterRoleArnPattern(cfg.identityCenter.adminPermissionSet);
@@ -130,32 +141,22 @@ export function governanceStack(cfg: GovernanceStackConfig, provider: aws.Provid
     opts,
   );
 
-  const editors = cfg.identityCenter.secretsEditorPermissionSets.map((p) => identityCenterRoleArnPattern(p));
+  // The environments' secrets keys. The management stack's own key is its secrets provider, so it
+  // must exist before this stack's first run: the bootstrap program creates it (same policy).
   const keys = new SecretsKeys(
     "secrets-keys",
     {
       naming,
-      region: cfg.region,
-      keyAccountId: cfg.accountId,
-      adminPrincipalArns: [admin],
-      stacks: Object.fromEntries(
-        STACK_NAMES.map((stack): [StackName, StackKeyAccess] => {
-          const restricted = GATED_STACKS.includes(stack);
-          return [
-            stack,
-            {
-              environmentAccountId: accountIds[STACK_ACCOUNTS[stack]],
-              deployRoleArns: [
-                ci.ciRoleArns[`deploy-${stack}`]!,
-                ci.deployRoleArns[stack],
-                // Pull-request previews read the stack's config secrets, except for the restricted stacks.
-                ...(restricted ? [] : [ci.ciRoleArns[`preview-${stack}`]!]),
-              ],
-              developerPrincipalArns: editors,
-            },
-          ];
+      stacks: ENVIRONMENT_STACKS.map((stack) => ({ stack, accountId: accountIds[STACK_ACCOUNTS[stack]] })),
+      policy: (stack, environmentAccountId) =>
+        stackSecretsKeyPolicy({
+          stack,
+          managementAccountId: cfg.accountId,
+          environmentAccountId,
+          region: cfg.region,
+          adminPermissionSet: cfg.identityCenter.adminPermissionSet,
+          secretsEditorPermissionSets: cfg.identityCenter.secretsEditorPermissionSets,
         }),
-      ) as Record<StackName, StackKeyAccess>,
     },
     opts,
   );
@@ -196,7 +197,7 @@ export function governanceStack(cfg: GovernanceStackConfig, provider: aws.Provid
       deployRoleArns: ci.deployRoleArns,
       previewRoleArns: ci.previewRoleArns,
       secretsKeyArns: keys.keyArns,
-      secretsKeyAliases: keys.aliases,
+      secretsKeyAliases: Object.fromEntries(STACK_NAMES.map((s) => [s, secretsKeyAlias(s)])),
       repositoryUrls: registries.repositoryUrls,
       auditBucket: audit.bucketName,
       auditTrailArn: audit.trailArn,

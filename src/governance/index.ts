@@ -2,6 +2,15 @@
  * The management account's governance: organization and accounts, guardrails (SCPs, RCPs),
  * Identity Center, CI roles, per-stack secrets keys, registries, the organization trail.
  */
+
+export {
+  type CiRoleKind,
+  ciRoleName,
+  DEPLOY_BRANCH,
+  DRIFT_ENVIRONMENT,
+  ENVIRONMENT_GATED_STACKS,
+  previewEnvironment,
+} from "./ci-trust";
 export { GOVERNANCE_RULES, governanceShape, type RegistriesConfig } from "./governance-config";
 export { governanceStack } from "./governance-stack";
 export {
@@ -15,4 +24,7 @@ export {
 } from "./platform-roles";
 export { CHART_PREFIX } from "./registry";
 export { identityCenterRoleArnPattern } from "./scp";
+export { KEY_ADMIN_ACTIONS, secretsKeyAlias } from "./secrets-key-policy";
+export { SecretsKeys } from "./secrets-keys";
 export { renderSopsFile, sopsCreationRules } from "./sops-rules";
+export { stackSecretsKeyPolicy } from "./stack-secrets-key";

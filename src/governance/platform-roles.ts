@@ -63,19 +63,6 @@ export function assumedOnlyBy(principalArns: readonly string[], operators?: Oper
 }
 
 /**
- * What a management-account CI role may do: assume its stack's role in the stack's account. Its use
- * of the stack's secrets key is granted by that key's policy (same account).
- */
-export function ciRolePermissions(args: { readonly targetRoleArn: string }): PolicyDocument {
-  return policy({
-    Sid: "AssumeStackRole",
-    Effect: "Allow",
-    Action: ["sts:AssumeRole", "sts:TagSession"],
-    Resource: args.targetRoleArn,
-  });
-}
-
-/**
  * The network-hub role's permissions: an environment may associate its attachment with the
  * `spokes` route table and propagate it into the `hub` route table, and nothing else. It cannot
  * associate with `hub`, propagate into `spokes`, or add static routes, so no environment can make

@@ -66,6 +66,9 @@ export const KEY_USE_ACTIONS: readonly string[] = [
   "kms:DescribeKey",
 ];
 
+/** What a preview needs: read the stack's secrets (Pulumi's data key, SOPS files), write none. */
+export const KEY_DECRYPT_ACTIONS: readonly string[] = ["kms:Decrypt", "kms:DescribeKey"];
+
 /** Enough to add a secret (SOPS wraps its own data key with `Encrypt`) without reading any. */
 export const KEY_ENCRYPT_ONLY_ACTIONS: readonly string[] = ["kms:Encrypt", "kms:DescribeKey"];
 
@@ -93,6 +96,12 @@ export interface SecretsKeyPolicyArgs {
    * each in `keyAccountId` or `environmentAccountId`.
    */
   readonly deployRoleArns: readonly string[];
+  /**
+   * The roles that preview the stack (exact ARNs, like `deployRoleArns`): they decrypt its config
+   * secrets and state, and encrypt nothing. For the gated stacks these are the CI preview roles that
+   * only a reviewed run in the stack's protected preview environment can assume.
+   */
+  readonly previewRoleArns?: readonly string[];
   /**
    * Developers (ArnLike patterns, environment account). They may use the key, except for the stacks
    * in `RESTRICTED_SECRETS_STACKS`, where they may only encrypt: add a secret, read none.
@@ -122,11 +131,15 @@ export function secretsKeyPolicy(args: SecretsKeyPolicyArgs): PolicyDocument {
   assertPrincipalArnPatterns(args.adminPrincipalArns, "secretsKeyPolicy.adminPrincipalArns");
   const deployers = distinct(args.deployRoleArns);
   if (deployers.length === 0) throw new Error("secretsKeyPolicy.deployRoleArns must name at least one role");
-  for (const arn of deployers) {
+  const previewers = distinct(args.previewRoleArns ?? []);
+  for (const [what, arn] of [
+    ...deployers.map((a) => ["deploy", a] as const),
+    ...previewers.map((a) => ["preview", a] as const),
+  ]) {
     const m = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]+$/.exec(arn);
     if (!m || (m[1] !== keyAccountId && m[1] !== environmentAccountId)) {
       throw new Error(
-        `secretsKeyPolicy: deploy role "${arn}" must be a role ARN (no wildcards) in ${keyAccountId} or ${environmentAccountId}`,
+        `secretsKeyPolicy: ${what} role "${arn}" must be a role ARN (no wildcards) in ${keyAccountId} or ${environmentAccountId}`,
       );
     }
   }
@@ -171,6 +184,16 @@ export function secretsKeyPolicy(args: SecretsKeyPolicyArgs): PolicyDocument {
       Condition: { ArnEquals: { "aws:PrincipalArn": oneOrMany(deployers) } },
     },
   ];
+  if (previewers.length > 0) {
+    statements.push({
+      Sid: "PreviewRolesDecrypt",
+      Effect: "Allow",
+      Principal: { AWS: oneOrMany(distinct(previewers.map((arn) => accountRootArn(arn.split(":")[4]!)))) },
+      Action: [...KEY_DECRYPT_ACTIONS],
+      Resource: "*",
+      Condition: { ArnEquals: { "aws:PrincipalArn": oneOrMany(previewers) } },
+    });
+  }
 
   const developers = args.developerPrincipalArns ?? [];
   if (developers.length > 0) {

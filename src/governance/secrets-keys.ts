@@ -1,64 +1,38 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { STACK_NAMES, type StackName } from "../core/environments";
+import type { StackName } from "../core/environments";
 import { type NameContext, nameTag } from "../core/naming";
-import { toJson } from "../core/policy-document";
-import { secretsKeyAlias, secretsKeyPolicy } from "./secrets-key-policy";
-
-export interface StackKeyAccess {
-  /** The stack's account. */
-  readonly environmentAccountId: pulumi.Input<string>;
-  /** Exact role ARNs that deploy the stack (the CI role here, the deploy role there). */
-  readonly deployRoleArns: pulumi.Input<string>[];
-  /** ArnLike patterns of the people who may add secrets (encrypt only for prod and management). */
-  readonly developerPrincipalArns: readonly string[];
-}
+import { type PolicyDocument, toJson } from "../core/policy-document";
+import { secretsKeyAlias } from "./secrets-key-policy";
 
 export interface SecretsKeysArgs {
   readonly naming: NameContext;
-  readonly region: string;
-  /** The management account, which holds every stack's key. */
-  readonly keyAccountId: string;
-  /** Administrators (ArnLike patterns). */
-  readonly adminPrincipalArns: readonly string[];
-  readonly stacks: Readonly<Record<StackName, StackKeyAccess>>;
+  /** The stacks whose keys this component owns, with each stack's account. */
+  readonly stacks: readonly { readonly stack: StackName; readonly accountId: pulumi.Input<string> }[];
+  /** The key policy of a stack's key, given the stack's account (`stackSecretsKeyPolicy`). */
+  readonly policy: (stack: StackName, accountId: string) => PolicyDocument;
 }
 
 /**
  * One customer-managed KMS key per stack, `alias/platform-<stack>-secrets`, for its SOPS files and
  * its Pulumi secrets provider: rotation on, a 30-day deletion window, protected and retained. The
- * key policy (`secretsKeyPolicy`) lets only the administrators and the stack's deploy roles
- * decrypt prod and management secrets.
+ * key policy (`stackSecretsKeyPolicy`) lets only the administrators and the stack's deploy roles
+ * use prod and management secrets, and the stack's preview role decrypt them.
  */
 export class SecretsKeys extends pulumi.ComponentResource {
-  readonly keyArns = {} as Record<StackName, pulumi.Output<string>>;
-  readonly aliases = {} as Record<StackName, string>;
+  readonly keyArns = {} as Partial<Record<StackName, pulumi.Output<string>>>;
+  readonly aliases = {} as Partial<Record<StackName, string>>;
 
   constructor(name: string, args: SecretsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:secrets:SecretsKeys", name, {}, opts);
-    for (const stack of STACK_NAMES) {
-      const access = args.stacks[stack];
+    for (const { stack, accountId } of args.stacks) {
       const key = new aws.kms.Key(
         `secrets-${stack}`,
         {
           description: `SOPS files and Pulumi secrets of the ${stack} stack`,
           enableKeyRotation: true,
           deletionWindowInDays: 30,
-          policy: pulumi
-            .all([access.environmentAccountId, pulumi.all(access.deployRoleArns)])
-            .apply(([environmentAccountId, deployRoleArns]) =>
-              toJson(
-                secretsKeyPolicy({
-                  stack,
-                  keyAccountId: args.keyAccountId,
-                  environmentAccountId,
-                  region: args.region,
-                  adminPrincipalArns: args.adminPrincipalArns,
-                  deployRoleArns,
-                  developerPrincipalArns: access.developerPrincipalArns,
-                }),
-              ),
-            ),
+          policy: pulumi.output(accountId).apply((id) => toJson(args.policy(stack, id))),
           tags: nameTag(args.naming, "secrets", stack),
         },
         { parent: this, protect: true, retainOnDelete: true },

@@ -38,7 +38,8 @@ export function renderSopsFile(args: Parameters<typeof sopsCreationRules>[0]): s
     "# Generated from src/core/environment-list.ts by `npm run derive`; do not edit by hand.",
     "# SOPS creation rules: one per stack, each file under secrets/<stack>/ encrypted with that stack's",
     "# KMS key (alias/platform-<stack>-secrets in the management account, created by the management",
-    "# stack; see secrets/README.md). The first matching rule wins, so the paths are disjoint.",
+    "# stack, the management stack's own by the bootstrap program; see secrets/README.md). The first",
+    "# matching rule wins, so the paths are disjoint.",
   ];
   return `${header.join("\n")}\n${stringify({ creation_rules: sopsCreationRules(args) }, { lineWidth: 0 })}`;
 }

@@ -60,3 +60,12 @@ export function planSubnets(vpcCidr: string, azs: readonly string[]): SubnetPlan
 export function subnetsOf(plan: SubnetPlan, tier: SubnetTier): PlannedSubnet[] {
   return plan.subnets.filter((s) => s.tier === tier);
 }
+
+/**
+ * The blocks of a VPC that can hold its private subnets, whatever its AZs: the first three
+ * quarters. EKS places the cluster API endpoint's network interfaces in the private subnets, so
+ * this is where a client outside the VPC must be allowed to reach on 443.
+ */
+export function privateSubnetRange(vpcCidr: string): string[] {
+  return subnetsOf(planSubnets(vpcCidr, ["a", "b", "c"]), "private").map((s) => s.cidr);
+}

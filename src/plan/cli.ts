@@ -9,12 +9,12 @@
 import * as fs from "node:fs";
 import { ConfigError } from "../core/config-loader";
 import { STACK_NAMES, stackFileName } from "../core/environments";
-import { evaluateStack } from "./engine";
+import { BOOTSTRAP_PLAN_STACK, evaluateStack } from "./engine";
 import { renderText, toPlanJson } from "./render";
 
-const USAGE = `usage: npm run plan -- --stack <${STACK_NAMES.join("|")}> [--json] [--out FILE]
+const USAGE = `usage: npm run plan -- --stack <${[...STACK_NAMES, BOOTSTRAP_PLAN_STACK].join("|")}> [--json] [--out FILE]
 
-  --stack NAME  the stack to plan (reads Pulumi.NAME.yaml)
+  --stack NAME  the stack to plan (reads Pulumi.NAME.yaml; "${BOOTSTRAP_PLAN_STACK}": the bootstrap program, which reads Pulumi.management.yaml)
   --json        print the plan as JSON instead of text (use \`npm run --silent plan\` to keep npm's banner out)
   --out FILE    write the output to FILE instead of standard output
   --root DIR    the project directory holding Pulumi.yaml and the stack files (default: this repository)
@@ -48,6 +48,13 @@ export function parseArgs(argv: readonly string[]): Args {
 
 class UsageError extends Error {}
 
+/** What the plan reads for a stack: its stack file, or for the bootstrap its project and the management file. */
+function source(stack: string): string {
+  return stack === BOOTSTRAP_PLAN_STACK
+    ? "bootstrap/Pulumi.yaml and Pulumi.management.yaml"
+    : stackFileName(stack);
+}
+
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -76,12 +83,12 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     return 2;
   }
   const started = Date.now();
-  io.stderr(`plan: evaluating stack "${args.stack}" from ${stackFileName(args.stack)} under mocks...\n`);
+  io.stderr(`plan: evaluating stack "${args.stack}" from ${source(args.stack)} under mocks...\n`);
   try {
     const plan = await evaluateStack(args.stack, { root: args.root });
     const json = toPlanJson(plan);
     const header =
-      `Offline plan for stack "${plan.stack}" (${stackFileName(plan.stack)}): what \`pulumi up\` would create on an empty stack.\n` +
+      `Offline plan for stack "${plan.stack}" (${source(plan.stack)}): what \`pulumi up\` would create on an empty stack.\n` +
       "Evaluated under Pulumi mocks: no cloud account was contacted; computed values (ids, ARNs) are placeholders.";
     const text = args.json ? `${JSON.stringify(json, null, 2)}\n` : renderText(json, header);
     if (args.out) {

@@ -11,7 +11,7 @@ import { isStackName, MANAGEMENT_STACK, STACKS } from "../core/environments";
 import { parseManagementOutputs } from "../core/management-outputs";
 import { parseStackConfig } from "../stack-config";
 import { type MockContext, mockResource } from "./mock-state";
-import { readStackConfig, toPulumiConfig } from "./stack-files";
+import { BOOTSTRAP_PLAN_STACK, readStackConfig, toPulumiConfig } from "./stack-files";
 
 export { MOCK_SECRET, readStackConfig, toPulumiConfig } from "./stack-files";
 
@@ -38,6 +38,8 @@ export interface PlannedResource {
   readonly provider: string;
   /** True when the resource type declares `tags` (AWS taggable resources). */
   readonly taggable: boolean;
+  /** Logical names of the resources named in its `dependsOn` (components included, not expanded). */
+  readonly dependsOn: readonly string[];
 }
 
 export interface PlanResult {
@@ -101,9 +103,12 @@ async function withoutStackCapture<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+export { BOOTSTRAP_PLAN_STACK } from "./stack-files";
+
 async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanResult> {
   useProjectRoot(options.root);
   const root = findProjectRoot();
+  if (stack === BOOTSTRAP_PLAN_STACK) return evaluateBootstrap(root);
   const raw = readStackConfig(stack, root);
   for (const [k, v] of Object.entries(options.configOverrides ?? {})) {
     if (v === undefined) delete raw[k];
@@ -143,6 +148,46 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
     providerRegions: new Map(),
   };
 
+  // Imported lazily so that the program module is loaded after the mocks are in place.
+  return runUnderMocks(
+    PROJECT,
+    stack,
+    ctx,
+    { values, secretKeys },
+    async () => (await import("../program")).main,
+  );
+}
+
+/**
+ * The bootstrap program (`bootstrap/`): it reads the management stack file itself, in the
+ * management account. Its config errors surface as the ConfigError, before anything is registered.
+ */
+async function evaluateBootstrap(root: string): Promise<PlanResult> {
+  const raw = readStackConfig(MANAGEMENT_STACK, root);
+  const ctx: MockContext = {
+    accountId: String(raw[`${PROJECT}:accountId`] ?? "000000000000"),
+    region: String(raw["aws:region"] ?? "eu-west-2"),
+    stackOutputs: {},
+    providerRegions: new Map(),
+  };
+  const program = await import("../bootstrap-program");
+  program.managementModel();
+  return runUnderMocks(
+    program.BOOTSTRAP_PROJECT,
+    program.BOOTSTRAP_STACK,
+    ctx,
+    { values: {}, secretKeys: [] },
+    async () => program.bootstrapMain,
+  );
+}
+
+async function runUnderMocks(
+  project: string,
+  stack: string,
+  ctx: MockContext,
+  config: { values: Record<string, string>; secretKeys: string[] },
+  program: () => Promise<() => Promise<Record<string, unknown>>>,
+): Promise<PlanResult> {
   const registered: { args: MockResourceArgs }[] = [];
   // The mock monitor does not run resource transforms (the engine does, in a real run): record
   // them and apply them to what the plan reports (protection) when collecting.
@@ -160,18 +205,17 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
         return mockCall(args, ctx);
       },
     },
-    PROJECT,
+    project,
     stack,
     false,
     // StackReference names are `<organization>/<project>/<stack>`.
     "organization",
   );
-  pulumi.runtime.setAllConfig(values, secretKeys);
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
 
   const pending: Pending[] = [];
   const byResource = new Map<pulumi.Resource, Pending>();
-  // Imported lazily so that the program module is loaded after the mocks are in place.
-  const { main } = await import("../program");
+  const main = await program();
   // A failing program rejects both its own promise and the stack's output registration; the
   // second would otherwise surface as an unhandled rejection and kill the process.
   let stray: unknown;
@@ -256,9 +300,17 @@ async function collect(
       retainOnDelete: p.opts.retainOnDelete === true,
       provider: providerName,
       taggable: "tagsAll" in (p.resource as object),
+      dependsOn: explicitDependencies(p.opts.dependsOn).map((d) => byResource.get(d)?.name ?? "?"),
     });
   }
   return { stack, resources, outputs: resolvedOutputs };
+}
+
+/** The resources a `dependsOn` option names (only plain values: the program passes no Outputs there). */
+function explicitDependencies(dependsOn: pulumi.ResourceOptions["dependsOn"]): pulumi.Resource[] {
+  if (dependsOn === undefined) return [];
+  const list = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+  return list.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d));
 }
 
 /** Providers receive structured settings as JSON text; decode them so they read like any other inputs. */
@@ -315,6 +367,12 @@ function mockCall(args: MockCallArgs, ctx: MockContext): Record<string, unknown>
         displayName,
         identityStoreId: inputs.identityStoreId ?? "d-9c67174c1e",
       };
+    }
+    case "github:index/getTeam:getTeam": {
+      const slug = String((args.inputs as { slug?: string }).slug ?? "team");
+      let h = 0;
+      for (const c of slug) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+      return { id: String(1000000 + (h % 8999999)), slug, name: slug, nodeId: `T_${slug}`, members: [] };
     }
     default:
       return { ...(args.inputs as AnyRecord) };

@@ -205,6 +205,17 @@ const STATE: Record<string, StateFn> = {
   "random:index/randomPassword:RandomPassword": (name, inputs) => ({
     result: hex(name, Number(inputs.length ?? 16)),
   }),
+  "tailscale:index/tailnetKey:TailnetKey": (name) => ({
+    key: `tskey-auth-${hex(name, 12)}-${hex(`${name}k`, 24)}`,
+  }),
+  "tailscale:index/oauthClient:OauthClient": (name) => ({
+    id: `k${hex(name, 12)}CNTRL`,
+    key: `tskey-client-${hex(name, 12)}-${hex(`${name}s`, 24)}`,
+  }),
+  "github:index/repositoryRuleset:RepositoryRuleset": (name) => ({
+    id: String(parseInt(hex(name, 6), 16)),
+    rulesetId: parseInt(hex(name, 6), 16),
+  }),
   "eks:index:Cluster": (name, _inputs, ctx) => {
     // Each account's cluster has its own endpoint (the management stack reaches the others').
     const id = hex(`${ctx.accountId}/${name}`, 32).toUpperCase();

@@ -39,6 +39,12 @@ const KEY_PROPERTIES = [
   "visibilityTimeoutSeconds",
   "messageRetentionSeconds",
   "batchSize",
+  "environment",
+  "branchPattern",
+  "tagPattern",
+  "secretName",
+  "enforcement",
+  "preventSelfReview",
   "description",
 ] as const;
 
@@ -62,6 +68,35 @@ export function keyProperties(r: PlannedResource): Record<string, string> {
     if (Object.keys(out).length >= MAX_PROPERTIES) break;
     const v = short(r.inputs[key]);
     if (v !== undefined) out[key] = v;
+  }
+  if (r.type === "aws:s3/bucket:Bucket" && typeof r.inputs.bucket === "string") out.bucket = r.inputs.bucket;
+  const list = (v: unknown) => (Array.isArray(v) && v.length > 0 ? v.map(String).join(",") : undefined);
+  if (r.type.startsWith("tailscale:")) {
+    for (const key of ["tags", "scopes"]) {
+      const v = list(r.inputs[key]);
+      if (v !== undefined) out[key] = v;
+    }
+    if (typeof r.inputs.acl === "string") {
+      const acl = JSON.parse(r.inputs.acl) as { grants?: unknown[]; tests?: unknown[] };
+      out.grants = String(acl.grants?.length ?? 0);
+      out.tests = String(acl.tests?.length ?? 0);
+    }
+  }
+  if (r.type === "github:index/repositoryEnvironment:RepositoryEnvironment") {
+    const reviewers = (r.inputs.reviewers as { teams?: unknown[] }[] | undefined)?.flatMap(
+      (x) => x.teams ?? [],
+    );
+    out.reviewers = reviewers?.length ? reviewers.map((t) => `team:${String(t)}`).join(",") : "none";
+  }
+  if (r.type === "github:index/repositoryRuleset:RepositoryRuleset") {
+    const rules = r.inputs.rules as {
+      requiredStatusChecks?: { requiredChecks?: { context: string }[] };
+      mergeQueue?: unknown;
+      pullRequest?: { requiredApprovingReviewCount?: number };
+    };
+    out.checks = (rules.requiredStatusChecks?.requiredChecks ?? []).map((c) => c.context).join(" + ");
+    out.approvals = String(rules.pullRequest?.requiredApprovingReviewCount ?? 0);
+    out.mergeQueue = rules.mergeQueue ? "on" : "off";
   }
   if (r.type === "kubernetes:helm.sh/v3:Release" || r.type.startsWith("kubernetes:")) {
     const meta = r.inputs.metadata as { name?: unknown; namespace?: unknown } | undefined;

@@ -38,3 +38,6 @@ export function readStackConfig(stack: string, root: string): Record<string, unk
   const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
   return { ...(doc?.config ?? {}) };
 }
+
+/** The bootstrap program's stack name in the offline plan (`--stack bootstrap`). */
+export const BOOTSTRAP_PLAN_STACK = "bootstrap";

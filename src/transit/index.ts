@@ -1,3 +1,4 @@
 /** The Transit Gateway hub (management), the spokes (environments) and the VPN subnet routers. */
 export { TRANSIT_RULES, type TransitConfig, transitShape, type VpnConfig } from "./transit-config";
-export { transitHubStack, transitSpokeStack } from "./transit-stack";
+export { transitHubStack, transitSpokeStack, vpnRoutes } from "./transit-stack";
+export { ROUTER_TAG } from "./vpn-router";

@@ -29,12 +29,23 @@ export function environmentCidrs(cfg: Pick<StackBasics, "peers">): Record<string
   return out;
 }
 
-/** Management side: the Transit Gateway hub and the VPN subnet routers. */
+/** The VPC CIDRs the subnet routers advertise to the tailnet: the management VPC and every environment. */
+export function vpnRoutes(cfg: Pick<TransitHubStackConfig, "network" | "peers">): string[] {
+  return [cfg.network.vpcCidr, ...Object.values(environmentCidrs(cfg))];
+}
+
+/**
+ * Management side: the Transit Gateway hub and the VPN subnet routers, which register with
+ * `routerAuthKey` (the tailnet's key for them, written to the Secrets Manager entry they read at boot).
+ * Returns the stack outputs it adds and the routers (anything that needs the private network
+ * through the tailnet comes after them).
+ */
 export function transitHubStack(
   cfg: TransitHubStackConfig,
   network: Network,
   spokeDeployRoleArns: pulumi.Input<string>[],
   organizationArn: pulumi.Input<string>,
+  routerAuthKey: pulumi.Input<string>,
   provider: aws.Provider,
 ) {
   const naming = { project: cfg.project, stack: cfg.stack };
@@ -66,7 +77,8 @@ export function transitHubStack(
       region: cfg.region,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
-      advertiseRoutes: [design.managementCidr, ...Object.values(design.environments)],
+      advertiseRoutes: vpnRoutes(cfg),
+      authKey: routerAuthKey,
       instanceType: cfg.vpn.instanceType,
       desiredCapacity: cfg.vpn.desiredCapacity,
       launchTags: cfg.tags,
@@ -74,19 +86,23 @@ export function transitHubStack(
     { provider },
   );
   return {
-    transitGatewayId: hub.transitGatewayId,
-    transitHubRouteTableId: hub.hubRouteTableId,
-    transitSpokesRouteTableId: hub.spokesRouteTableId,
-    transitManagementAttachmentId: hub.managementAttachmentId,
-    networkHubRoleArn: hub.networkHubRoleArn,
-    vpnClientCidr: design.vpnClientCidr,
-    vpnAuthKeySecretArn: vpn.authKeySecretArn,
+    routers: vpn,
+    outputs: {
+      transitGatewayId: hub.transitGatewayId,
+      transitHubRouteTableId: hub.hubRouteTableId,
+      transitSpokesRouteTableId: hub.spokesRouteTableId,
+      transitManagementAttachmentId: hub.managementAttachmentId,
+      networkHubRoleArn: hub.networkHubRoleArn,
+      vpnClientCidr: design.vpnClientCidr,
+      vpnAuthKeySecretArn: vpn.authKeySecretArn,
+    },
   };
 }
 
 /**
  * Environment side: attach the VPC to the hub read from the management stack's outputs, and route
- * the management VPC and the VPN range (nothing else) through it.
+ * the management VPC and the VPN range (nothing else) through it. Returns the stack outputs it adds
+ * and the spoke (the cluster's API is reachable from CI and ArgoCD only once it exists).
  */
 export function transitSpokeStack(
   cfg: StackBasics,
@@ -114,5 +130,5 @@ export function transitSpokeStack(
     },
     { provider },
   );
-  return { transitAttachmentId: spoke.attachmentId };
+  return { spoke, outputs: { transitAttachmentId: spoke.attachmentId } };
 }

@@ -19,6 +19,8 @@ export interface VpnArgs {
   readonly subnetIds: pulumi.Input<string>[];
   /** VPC CIDRs advertised to the tailnet: the management VPC and every environment. */
   readonly advertiseRoutes: readonly string[];
+  /** The tailnet's auth key for the routers (managed by the tailnet as code), stored in Secrets Manager. */
+  readonly authKey: pulumi.Input<string>;
   readonly instanceType: string;
   readonly desiredCapacity: number;
   /** The stack's default tags: provider default tags do not reach instances and volumes, so they are propagated. */
@@ -28,8 +30,9 @@ export interface VpnArgs {
 /**
  * Tailscale subnet routers for staff access to internal load balancers: an auto-scaling group in
  * the management VPC's private subnets (no public IP, IMDSv2 only, SSM Session Manager instead of
- * SSH) advertising the VPC CIDRs; traffic continues through the Transit Gateway. The auth key is a
- * Secrets Manager secret created empty (its value is put there once by hand) and read at boot.
+ * SSH) advertising the VPC CIDRs; traffic continues through the Transit Gateway. The auth key comes
+ * from the tailnet as code and is stored in a Secrets Manager secret the routers read at boot; the
+ * auto-scaling group starts only once it holds the key.
  */
 export class TailscaleRouter extends pulumi.ComponentResource {
   readonly authKeySecretArn: pulumi.Output<string>;
@@ -45,13 +48,19 @@ export class TailscaleRouter extends pulumi.ComponentResource {
       "auth-key",
       {
         name: `${naming.project}/${naming.stack}/tailscale-auth-key`,
-        description: "Tailscale auth key (or OAuth client secret) the VPN subnet routers register with.",
+        description:
+          "Tailscale auth key the VPN subnet routers register with (managed by the management stack).",
         recoveryWindowInDays: 7,
         tags: nameTag(naming, "tailscale-auth-key"),
       },
       parent,
     );
     this.authKeySecretArn = secret.arn;
+    const authKey = new aws.secretsmanager.SecretVersion(
+      "auth-key-value",
+      { secretId: secret.id, secretString: pulumi.secret(pulumi.output(args.authKey)) },
+      parent,
+    );
 
     const sg = new aws.ec2.SecurityGroup(
       "sg",
@@ -186,7 +195,7 @@ export class TailscaleRouter extends pulumi.ComponentResource {
         instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
         tags: Object.entries(launchTags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
       },
-      parent,
+      { ...parent, dependsOn: [authKey] },
     );
     this.autoScalingGroupName = asg.name;
 

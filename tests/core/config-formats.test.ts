@@ -109,7 +109,7 @@ describe("formats checked where the stack file is read", () => {
       "preprod",
       { "platform:deployRoleArn": "arn:aws:iam::529381746102:role/platform-deploy" },
       /Pulumi\.preprod\.yaml/,
-      /platform:deployRoleArn: arn:aws:iam::529381746102:role\/platform-deploy is in account 529381746102, not this stack's account 640192837465 \(platform:accountId\)/,
+      /platform:deployRoleArn: arn:aws:iam::529381746102:role\/platform-deploy is a role in account 529381746102, but this stack deploys into 640192837465 \(platform:accountId\)/,
     );
   });
 });

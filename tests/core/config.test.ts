@@ -3,7 +3,7 @@ import { overlaps } from "../../src/core/cidr";
 import { ConfigError } from "../../src/core/config-loader";
 import { STACK_NAMES } from "../../src/core/environments";
 import { toPulumiConfig } from "../../src/plan/stack-files";
-import { parseStackConfig } from "../../src/stack-config";
+import { parseStackConfig, withCiRole } from "../../src/stack-config";
 import { configFor, networkWith, rawConfig, STACK_FILES } from "./config-fixtures";
 
 function errorOf(fn: () => unknown): ConfigError {
@@ -183,6 +183,35 @@ describe("VPC uniqueness across the repository's stack files", () => {
     );
     expect(err.message).toMatch(
       /platform:network\.vpcCidr: the dev and prod stacks' VPCs overlap \(10\.10\.0\.0\/16 in Pulumi\.dev\.yaml, 10\.10\.0\.0\/16 in Pulumi\.prod\.yaml\)/,
+    );
+  });
+});
+
+describe("the deploy role", () => {
+  it.each(STACK_NAMES)("of %s is in the stack's own account", (stack) => {
+    const cfg = configFor(stack);
+    expect(cfg.deployRoleArn?.split(":")[4]).toBe(cfg.accountId);
+  });
+
+  it("is refused when it lives in another account, naming the key, both accounts and the file", () => {
+    const err = errorOf(() =>
+      configFor("prod", { "platform:deployRoleArn": "arn:aws:iam::529381746102:role/platform-deploy" }),
+    );
+    expect(err.message).toContain("Pulumi.prod.yaml");
+    expect(err.message).toMatch(
+      /platform:deployRoleArn: arn:aws:iam::529381746102:role\/platform-deploy is a role in account 529381746102, but this stack deploys into 751029384756 \(platform:accountId\)/,
+    );
+  });
+});
+
+describe("the role CI previews act through", () => {
+  it("is the stack's read-only platform-preview when PLATFORM_CI_ROLE=preview, the deploy role otherwise", () => {
+    const prod = configFor("prod");
+    expect(withCiRole(prod, undefined).deployRoleArn).toBe("arn:aws:iam::751029384756:role/platform-deploy");
+    expect(withCiRole(prod, "deploy").deployRoleArn).toBe("arn:aws:iam::751029384756:role/platform-deploy");
+    expect(withCiRole(prod, "preview").deployRoleArn).toBe("arn:aws:iam::751029384756:role/platform-preview");
+    expect(() => withCiRole(prod, "admin")).toThrow(
+      /PLATFORM_CI_ROLE must be "deploy" or "preview"; got "admin"/,
     );
   });
 });

@@ -33,10 +33,13 @@ import {
   MEMBER_ACCOUNTS,
   nextEnvironment,
   STACK_NAMES,
+  type StackName,
 } from "../../src/core/environments";
+import { changedStacks, previewMatrix } from "../../src/delivery/changed-stacks";
 import { derivedFiles } from "../../src/plan/derived-files";
 import { evaluateStack, type PlanResult } from "../../src/plan/engine";
 import { stacksTableProblems } from "../support/readme-checks";
+import { workflowStackProblems } from "../support/workflow-checks";
 
 const repo = findProjectRoot();
 const QA_ACCOUNT = "862043197531";
@@ -58,6 +61,7 @@ beforeAll(async () => {
   ]) {
     fs.copyFileSync(path.join(repo, f), path.join(root, f));
   }
+  fs.cpSync(path.join(repo, ".github"), path.join(root, ".github"), { recursive: true });
   fs.mkdirSync(path.join(root, "charts", "payments"), { recursive: true });
   fs.copyFileSync(
     path.join(repo, "charts/payments/Chart.yaml"),
@@ -159,6 +163,18 @@ describe("a fourth environment, added to the list and given a stack file", () =>
       defaultTags: { tags: expect.objectContaining({ Environment: "qa" }) },
     });
     expect(JSON.stringify(qa.outputs.clusterName)).toContain("platform-qa-eks");
+  });
+
+  it("is previewed when its stack file changes, and demanded by the workflows' own lists", () => {
+    expect(changedStacks(["Pulumi.qa.yaml"])).toEqual(["management", "qa"]);
+    expect(previewMatrix(["qa"] as unknown as StackName[]).map((l) => l.stack)).toEqual(["qa"]);
+    const problems = workflowStackProblems(root).join("\n");
+    expect(problems).toMatch(
+      /deploy\.yml applies management → dev → preprod → prod; the list of stacks is management → dev → qa → preprod → prod/,
+    );
+    expect(problems).toMatch(
+      /drift\.yml checks .*; the list of stacks is management, dev, qa, preprod, prod/,
+    );
   });
 
   it("is demanded by the README's Stacks table until it has its row", () => {

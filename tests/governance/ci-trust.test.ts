@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STACK_NAMES } from "../../src/core/environments";
+import type { STACK_NAMES } from "../../src/core/environments";
 import type { PolicyDocument } from "../../src/core/policy-document";
 import {
   type CiSubjectSpec,
@@ -8,6 +8,7 @@ import {
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_ISSUER_HOST,
   githubSubject,
+  previewEnvironment,
 } from "../../src/governance/ci-trust";
 import { allows, type Request } from "../support/policy-evaluator";
 import { DEV, PROD } from "./policy-fixtures";
@@ -134,10 +135,24 @@ describe("ciRoleTrust", () => {
     expect(allows(trust("deploy", "management"), assume(PROD, main))).toBe(false);
   });
 
-  it("lets preview roles be assumed from pull requests only", () => {
-    for (const stack of STACK_NAMES) {
+  it("lets ungated preview roles be assumed from pull requests and the drift environment only", () => {
+    for (const stack of ["dev", "preprod"] as const) {
       expect(allows(trust("preview", stack), assume(PROD, pullRequest))).toBe(true);
+      expect(allows(trust("preview", stack), assume(PROD, `repo:${REPO}:environment:drift`))).toBe(true);
       expect(allows(trust("preview", stack), assume(PROD, main))).toBe(false);
+      expect(allows(trust("preview", stack), assume(PROD, featureBranch))).toBe(false);
+    }
+  });
+
+  it("keeps pull requests away from the gated stacks' preview roles: only their reviewed preview environment", () => {
+    for (const stack of ["management", "prod"] as const) {
+      const doc = trust("preview", stack);
+      expect(previewEnvironment(stack)).toBe(`${stack}-preview`);
+      expect(allows(doc, assume(PROD, `repo:${REPO}:environment:${stack}-preview`))).toBe(true);
+      expect(allows(doc, assume(PROD, `repo:${REPO}:environment:drift`))).toBe(true);
+      expect(allows(doc, assume(PROD, pullRequest))).toBe(false);
+      expect(allows(doc, assume(PROD, main))).toBe(false);
+      expect(allows(doc, assume(PROD, `repo:${REPO}:environment:dev-preview`))).toBe(false);
     }
   });
 });

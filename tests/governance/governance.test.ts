@@ -183,7 +183,14 @@ describe("CI deploy roles", () => {
     expect(subOf("ci-deploy-management")).toBe("repo:payments-co/platform:environment:management");
     expect(subOf("ci-deploy-dev")).toBe("repo:payments-co/platform:ref:refs/heads/main");
     expect(subOf("ci-deploy-preprod")).toBe("repo:payments-co/platform:ref:refs/heads/main");
-    expect(subOf("ci-preview-prod")).toBe("repo:payments-co/platform:pull_request");
+    expect(subOf("ci-preview-dev")).toEqual([
+      "repo:payments-co/platform:pull_request",
+      "repo:payments-co/platform:environment:drift",
+    ]);
+    expect(subOf("ci-preview-prod")).toEqual([
+      "repo:payments-co/platform:environment:prod-preview",
+      "repo:payments-co/platform:environment:drift",
+    ]);
   });
 
   it("lets each account's platform-deploy role be assumed by its own CI deploy role and the platform admins only", () => {
@@ -205,10 +212,44 @@ describe("CI deploy roles", () => {
         ]);
       }
     }
-    const perms = doc(named(plan, "aws:iam/rolePolicy:RolePolicy", "ci-deploy-prod-assume").inputs.policy);
-    expect(perms.Statement.map((s) => s.Resource)).toEqual([
+    const perms = doc(
+      named(plan, "aws:iam/rolePolicy:RolePolicy", "ci-deploy-prod-permissions").inputs.policy,
+    );
+    expect(perms.Statement.find((s) => s.Sid === "AssumeStackRole")?.Resource).toBe(
       `arn:aws:iam::${members().prod}:role/platform-deploy`,
-    ]);
+    );
+  });
+
+  it("gives each CI role its own stack's state and secrets: previews read, deploys write", () => {
+    const state = "arn:aws:s3:::platform-pulumi-state-318274619203";
+    const perms = (name: string) =>
+      doc(named(plan, "aws:iam/rolePolicy:RolePolicy", `ci-${name}-permissions`).inputs.policy);
+    const can = (name: string, action: string, resource: string, context: Record<string, string> = {}) =>
+      allows(perms(name), { action, resource, principal: { arn: `arn:aws:iam::${MGMT}:role/x` }, context });
+    const checkpoint = (stack: string) => `${state}/.pulumi/stacks/platform/${stack}.json`;
+
+    expect(can("preview-prod", "s3:GetObject", checkpoint("prod"))).toBe(true);
+    expect(can("preview-prod", "s3:PutObject", checkpoint("prod"))).toBe(false);
+    expect(can("preview-prod", "s3:GetObject", checkpoint("dev"))).toBe(false);
+    expect(can("deploy-prod", "s3:PutObject", checkpoint("prod"))).toBe(true);
+    expect(
+      can("deploy-prod", "s3:PutObject", `${state}/.pulumi/locks/organization/platform/prod/l.json`),
+    ).toBe(true);
+    expect(can("deploy-prod", "s3:PutObject", checkpoint("preprod"))).toBe(false);
+    expect(can("deploy-dev", "s3:PutObject", checkpoint("management"))).toBe(false);
+    // Environments read the management outputs their StackReference needs; management reads no other stack.
+    expect(can("preview-dev", "s3:GetObject", checkpoint("management"))).toBe(true);
+    expect(can("preview-management", "s3:GetObject", checkpoint("dev"))).toBe(false);
+    // Keys: by alias, the state key only through S3.
+    const key = `arn:aws:kms:eu-west-2:${MGMT}:key/k`;
+    const alias = (a: string) => ({ "kms:ResourceAliases": a });
+    expect(can("preview-prod", "kms:Decrypt", key, alias("alias/platform-prod-secrets"))).toBe(true);
+    expect(can("preview-prod", "kms:Encrypt", key, alias("alias/platform-prod-secrets"))).toBe(false);
+    expect(can("preview-prod", "kms:Decrypt", key, alias("alias/platform-dev-secrets"))).toBe(false);
+    expect(can("deploy-prod", "kms:GenerateDataKey", key, alias("alias/platform-prod-secrets"))).toBe(true);
+    const viaS3 = { ...alias("alias/platform-pulumi-state"), "kms:ViaService": "s3.eu-west-2.amazonaws.com" };
+    expect(can("deploy-dev", "kms:GenerateDataKey", key, viaS3)).toBe(true);
+    expect(can("deploy-dev", "kms:Decrypt", key, alias("alias/platform-pulumi-state"))).toBe(false);
   });
 
   it("uses no long-lived keys anywhere", () => {
@@ -230,8 +271,8 @@ describe("per-stack secrets keys", () => {
     });
   };
 
-  it("creates one rotating, protected, retained key per stack behind the alias its stack file names", () => {
-    for (const stack of ["management", "dev", "preprod", "prod"]) {
+  it("creates one rotating, protected, retained key per environment behind the alias its stack file names", () => {
+    for (const stack of ["dev", "preprod", "prod"]) {
       const key = named(plan, "aws:kms/key:Key", `secrets-${stack}`);
       expect(key.inputs.enableKeyRotation).toBe(true);
       expect(key.protect && key.retainOnDelete).toBe(true);
@@ -239,19 +280,31 @@ describe("per-stack secrets keys", () => {
       const file = fs.readFileSync(path.join(__dirname, "../..", `Pulumi.${stack}.yaml`), "utf8");
       expect(file).toContain(`secretsprovider: awskms:///arn:aws:kms:eu-west-2:${MGMT}:${alias}?`);
     }
+    // The management stack's own key is its secrets provider: the bootstrap program creates it.
+    expect(ofType(plan, "aws:kms/alias:Alias").map((a) => a.inputs.name)).not.toContain(
+      "alias/platform-management-secrets",
+    );
   });
 
-  it("lets only admins and the prod deploy roles decrypt prod secrets", () => {
+  it("lets only admins and the prod deploy roles use prod secrets, and the reviewed prod preview decrypt them", () => {
     const admin = `arn:aws:iam::${members().prod}:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_PlatformAdmin_0123456789abcdef`;
     const developer = `arn:aws:iam::${members().prod}:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_Developer_0123456789abcdef`;
     expect(decrypt("prod", admin)).toBe(true);
     expect(decrypt("prod", ci()["deploy-prod"]!)).toBe(true);
     expect(decrypt("prod", deploy().prod!)).toBe(true);
     expect(decrypt("prod", developer)).toBe(false);
-    expect(decrypt("prod", ci()["preview-prod"]!)).toBe(false);
+    // Only a run in the protected prod-preview environment (reviewed) or the drift check assumes it.
+    expect(decrypt("prod", ci()["preview-prod"]!)).toBe(true);
+    expect(decrypt("prod", ci()["preview-preprod"]!)).toBe(false);
     expect(decrypt("prod", ci()["deploy-preprod"]!)).toBe(false);
     expect(decrypt("prod", deploy().dev!)).toBe(false);
-    // Pull-request previews of dev may read dev's config secrets.
+    expect(
+      allows(keyPolicy("prod"), {
+        action: "kms:Encrypt",
+        principal: { arn: ci()["preview-prod"]! },
+        context: { "aws:PrincipalAccount": MGMT },
+      }),
+    ).toBe(false);
     expect(decrypt("dev", ci()["preview-dev"]!)).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { findProjectRoot } from "../../src/core/config-loader";
 import { STACK_NAMES } from "../../src/core/environments";
-import { readStackConfig } from "../../src/plan/stack-files";
+import { BOOTSTRAP_PLAN_STACK, readStackConfig } from "../../src/plan/stack-files";
 
 /**
  * Every whole-program evaluation the suite reads, evaluated ONCE per test run by the global setup
@@ -70,7 +70,11 @@ export const VARIANTS = {
 
 export type VariantName = keyof typeof VARIANTS;
 
-/** Everything the global setup evaluates, by id: the stacks by name, the variants by theirs. */
+/** Everything the global setup evaluates, by id: the stacks by name, the bootstrap program, the variants. */
 export function evaluations(): Record<string, Evaluation> {
-  return { ...Object.fromEntries(STACK_NAMES.map((s) => [s, { stack: s }])), ...VARIANTS };
+  return {
+    ...Object.fromEntries(STACK_NAMES.map((s) => [s, { stack: s }])),
+    [BOOTSTRAP_PLAN_STACK]: { stack: BOOTSTRAP_PLAN_STACK },
+    ...VARIANTS,
+  };
 }

@@ -1,0 +1,49 @@
+import type { StackName } from "../core/environments";
+import type { PolicyDocument } from "../core/policy-document";
+import { ciRoleName } from "./ci-trust";
+import { DEPLOY_ROLE_NAME, roleArn } from "./platform-roles";
+import { identityCenterRoleArnPattern } from "./scp";
+import { secretsKeyPolicy } from "./secrets-key-policy";
+
+export interface StackSecretsKeyArgs {
+  readonly stack: StackName;
+  /** The management account: the key, the CI roles. */
+  readonly managementAccountId: string;
+  /** The stack's own account (the management account for the management stack). */
+  readonly environmentAccountId: string;
+  readonly region: string;
+  /** The Identity Center permission set of the platform administrators. */
+  readonly adminPermissionSet: string;
+  /** Permission sets that may add secrets (encrypt only in the gated stacks). */
+  readonly secretsEditorPermissionSets: readonly string[];
+}
+
+/**
+ * The key policy of a stack's secrets key (`alias/platform-<stack>-secrets`), from names alone, so
+ * the management stack (environment keys) and the bootstrap program (the management stack's own
+ * key, which must exist before that stack's first run) write the same document:
+ *
+ *  - decrypt and encrypt: the administrators, the stack's CI deploy role and its `platform-deploy`;
+ *  - decrypt only: the stack's CI preview role. For the gated stacks only a reviewed run in the
+ *    stack's protected preview environment (or the nightly drift check) can assume it;
+ *  - encrypt only (gated stacks) or use: the secrets editors.
+ *
+ * Roles are named by ARN inside `aws:PrincipalArn` conditions, so the key can be created before
+ * them (see `secretsKeyPolicy`).
+ */
+export function stackSecretsKeyPolicy(args: StackSecretsKeyArgs): PolicyDocument {
+  const { stack, managementAccountId, environmentAccountId } = args;
+  return secretsKeyPolicy({
+    stack,
+    keyAccountId: managementAccountId,
+    environmentAccountId,
+    region: args.region,
+    adminPrincipalArns: [identityCenterRoleArnPattern(args.adminPermissionSet)],
+    deployRoleArns: [
+      roleArn(managementAccountId, ciRoleName("deploy", stack)),
+      roleArn(environmentAccountId, DEPLOY_ROLE_NAME),
+    ],
+    previewRoleArns: [roleArn(managementAccountId, ciRoleName("preview", stack))],
+    developerPrincipalArns: args.secretsEditorPermissionSets.map((p) => identityCenterRoleArnPattern(p)),
+  });
+}
