@@ -29,18 +29,22 @@ export interface Baseline {
   readonly plan: PlanResult;
 }
 
+/** The commit `ref` names in the repository at `root`; a RefError when it names none. */
+export function resolveCommit(ref: string, root: string): string {
+  try {
+    return git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], root);
+  } catch {
+    throw new RefError(`"${ref}" is not a commit of the repository at ${root}`);
+  }
+}
+
 export async function evaluateAtRef(
   ref: string,
   stack: string,
   root: string,
   progress: (line: string) => void,
 ): Promise<Baseline> {
-  let commit: string;
-  try {
-    commit = git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], root);
-  } catch {
-    throw new RefError(`"${ref}" is not a commit of the repository at ${root}`);
-  }
+  const commit = resolveCommit(ref, root);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-diff-"));
   progress(`checking out ${ref} (${commit.slice(0, 12)}) in a temporary worktree`);
   git(["worktree", "add", "--detach", "--quiet", dir, commit], root);

@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import { parseArgs as parseNodeArgs } from "node:util";
 import { ConfigError } from "../core/config-loader";
 import { STACK_NAMES, stackFileName } from "../core/environments";
-import { evaluateAtRef, RefError } from "./baseline";
+import { evaluateAtRef, RefError, resolveCommit } from "./baseline";
 import { costChange, estimateCost, renderCostChange, renderCostMarkdown, renderCostText } from "./cost";
 import { diffPlans, renderDiffMarkdown, renderDiffText, summary } from "./diff";
 import { evaluateStack, type PlanResult } from "./engine";
@@ -130,6 +130,8 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
   const started = Date.now();
   const progress = (line: string) => io.stderr(`plan: ${line}\n`);
   try {
+    // A bad ref fails before anything is evaluated.
+    if (args.diff) resolveCommit(args.diff, args.root ?? process.cwd());
     progress(`evaluating stack "${stack}" from ${stackFileName(stack)} under mocks...`);
     const working = evaluateStack(stack, { root: args.root });
     // The ref's evaluation runs in a child process, side by side with the working tree's.

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { MOCK_SECRET, type PlannedResource, type PlanResult } from "./engine";
 
 /**
@@ -55,12 +56,31 @@ function refOf(r: PlannedResource): ResourceRef {
   return { type: r.type, name: r.name, component: r.components.join("/"), protect: r.protect };
 }
 
+/** How Pulumi marks a secret value in serialized inputs (the engine's mocks keep the mark). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+/** A secret flattens to a digest of its value: a change shows, the value never does. */
+const SECRET_PREFIX = "\u0000secret:";
+
+function isSecret(v: unknown): v is { value: unknown } {
+  return (
+    v !== null && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG] === SECRET_SIG_VALUE
+  );
+}
+
 /** Inputs flattened to `path → JSON text`; JSON documents inside strings (policies) are opened up. */
 export function flatten(
   value: unknown,
   path = "",
   out: Map<string, string> = new Map(),
 ): Map<string, string> {
+  if (isSecret(value)) {
+    const digest = createHash("sha256")
+      .update(JSON.stringify(value.value ?? null))
+      .digest("hex");
+    out.set(path, `${SECRET_PREFIX}${digest}`);
+    return out;
+  }
   let v = value;
   if (typeof v === "string" && /^[[{]/.test(v.trim())) {
     try {
@@ -103,6 +123,7 @@ function secretValues(plans: readonly PlanResult[]): string[] {
 function masker(secrets: readonly string[]) {
   return (type: string, path: string, text: string | undefined): string | undefined => {
     if (text === undefined) return undefined;
+    if (text.startsWith(SECRET_PREFIX)) return MASK;
     const bare = path.replace(/\[\d+\]/g, "");
     if (SECRET_PATH.test(bare) || SECRET_TYPES[type]?.test(bare)) return MASK;
     return secrets.some((s) => text.includes(s)) ? MASK : text;
