@@ -329,6 +329,12 @@ export function estimateCost(plan: PlanResult, table: PriceTable = PRICE_TABLE):
   };
 }
 
+/** Charges no resource of the program carries, named with every estimate so nobody reads the total as the bill. */
+const OUTSIDE_THE_PROGRAM = [
+  "data transfer (internet egress, cross-AZ), NAT gateway and interface endpoint data processing",
+  "the load balancers the AWS Load Balancer Controller creates from the chart's Ingresses (hourly and LCU)",
+];
+
 const money = (n: number) =>
   `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const signed = (n: number) => (n > 0 ? `+${money(n)}` : n < 0 ? `-${money(-n)}` : money(0));
@@ -362,9 +368,7 @@ export function renderCostText(c: CostReport): string {
     for (const u of c.usageBased)
       out.push(`  - ${u.what} (${u.resources} resource${u.resources === 1 ? "" : "s"})`);
   }
-  out.push(
-    "  - data transfer (internet egress, cross-AZ), NAT gateway and interface endpoint data processing",
-  );
+  for (const note of OUTSIDE_THE_PROGRAM) out.push(`  - ${note}`);
   if (c.unpriced.length > 0) {
     out.push("", "NOT IN THE PRICE TABLE (the total is too low):");
     for (const u of c.unpriced) out.push(`  - ${u.type} ${u.name}: ${u.reason}`);
@@ -382,7 +386,7 @@ export function renderCostMarkdown(c: CostReport): string {
       .sort(([, a], [, b]) => b - a)
       .map(([k, v]) => `| ${k} | ${money(v)} |`),
     "",
-    `Not priced (billed by use): ${[...c.usageBased.map((u) => u.what), "data transfer"].join("; ")}.`,
+    `Not priced (billed by use): ${[...c.usageBased.map((u) => u.what), ...OUTSIDE_THE_PROGRAM].join("; ")}.`,
   ];
   if (c.unpriced.length > 0) {
     out.push(

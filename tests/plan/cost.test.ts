@@ -1,4 +1,7 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { findProjectRoot } from "../../src/core/config-loader";
 import { STACK_NAMES } from "../../src/core/environments";
 import {
   costChange,
@@ -80,6 +83,17 @@ describe("the fixed monthly cost", () => {
     );
     expect(renderCostMarkdown(cost)).toContain(`price table of ${PRICE_TABLE.checked}`);
     expect(renderCostText(cost)).toMatch(/Not priced \(billed by use\):[\s\S]*data transfer/);
+  });
+
+  it.each(STACK_NAMES)("of %s is the one the README states", async (stack) => {
+    const readme = fs.readFileSync(path.join(findProjectRoot(), "README.md"), "utf8");
+    const row = new RegExp(`^\\| \`${stack}\` \\| \\$([\\d,]+\\.\\d\\d) \\|$`, "m").exec(readme);
+    expect(row, `README "What a stack costs" has no row for ${stack}`).not.toBeNull();
+    const total = estimateCost(await planStack(stack)).total;
+    expect(`$${row![1]}`, "update the README's cost table (npm run plan -- --stack <stack> --cost)").toBe(
+      `$${total.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
+    );
+    expect(readme).toContain(`price table of ${PRICE_TABLE.checked}`);
   });
 
   it("prices prod's NAT gateways, public IPv4 addresses, control plane, system nodes, Multi-AZ database and search domain", async () => {
