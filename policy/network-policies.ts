@@ -1,14 +1,27 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { overlaps } from "../src/core/cidr";
 import type { PolicyGroup } from "./policy-types";
-import { forTypes, list, referenced, T } from "./props";
+import { forTypes, isSet, list, read, referenced, T } from "./props";
 
 const OPEN = ["0.0.0.0/0", "::/0"];
 /** The only ports the internet may reach, and only on a public load balancer. */
 const PUBLIC_PORTS = [80, 443];
 
+/** True when `a` and `b` name the same resource in `prop`: by dependency (known at preview) or by value. */
+function sameTarget(
+  a: PolicyResource,
+  b: PolicyResource,
+  prop: string,
+  resources: readonly PolicyResource[],
+): boolean {
+  const targets = referenced(b, prop, resources);
+  if (referenced(a, prop, resources).some((x) => targets.includes(x))) return true;
+  const value = read(a.props, prop);
+  return value !== undefined && value === read(b.props, prop);
+}
+
 function availabilityZoneOf(subnet: PolicyResource | undefined): string | undefined {
-  const az = subnet?.props.availabilityZone;
+  const az = read(subnet?.props, "availabilityZone");
   return typeof az === "string" ? az : undefined;
 }
 
@@ -68,7 +81,7 @@ export const networkPolicies: PolicyGroup = (ctx) => [
       if (!ctx.productionGrade)
         args.notApplicable("a shared NAT gateway is allowed outside production-grade stacks");
       const { resources } = args;
-      for (const route of resources.filter((r) => r.type === T.route && r.props.natGatewayId)) {
+      for (const route of resources.filter((r) => r.type === T.route && isSet(r.props, "natGatewayId"))) {
         const nat = referenced(route, "natGatewayId", resources, T.natGateway)[0];
         const natAz = availabilityZoneOf(referenced(nat ?? route, "subnetId", resources, T.subnet)[0]);
         const table = referenced(route, "routeTableId", resources, T.routeTable)[0];
@@ -139,21 +152,25 @@ export const networkPolicies: PolicyGroup = (ctx) => [
       const hit = (cidr: unknown) =>
         typeof cidr === "string" ? others.find(([, c]) => overlaps(c, cidr))?.[0] : undefined;
       if (ctx.role === "environment") {
-        for (const route of resources.filter((r) => r.type === T.route && r.props.transitGatewayId)) {
-          const env = hit(route.props.destinationCidrBlock);
+        for (const route of resources.filter(
+          (r) => r.type === T.route && isSet(r.props, "transitGatewayId"),
+        )) {
+          const env = hit(read(route.props, "destinationCidrBlock"));
           if (env)
             report(
-              `route "${route.name}" sends ${route.props.destinationCidrBlock} (${env}) to the Transit Gateway`,
+              `route "${route.name}" sends ${String(read(route.props, "destinationCidrBlock"))} (${env}) to the Transit Gateway`,
               route.urn,
             );
         }
         // The attachment's own (associated) table must never learn it: that table is shared by every spoke.
         for (const prop of resources.filter((r) => r.type === T.tgwPropagation)) {
+          const table = read(prop.props, "transitGatewayRouteTableId");
+          if (table === undefined) continue; // not known until the hub exists
           const assoc = resources.find(
             (a) =>
               a.type === T.tgwAssociation &&
-              a.props.transitGatewayAttachmentId === prop.props.transitGatewayAttachmentId &&
-              a.props.transitGatewayRouteTableId === prop.props.transitGatewayRouteTableId,
+              read(a.props, "transitGatewayRouteTableId") === table &&
+              sameTarget(a, prop, "transitGatewayAttachmentId", resources),
           );
           if (assoc) {
             report(
@@ -166,11 +183,11 @@ export const networkPolicies: PolicyGroup = (ctx) => [
         // The hub learns the environments' ranges by propagation; a static route to one is only
         // ever the spokes' table's blackhole.
         for (const route of resources.filter((r) => r.type === T.tgwRoute)) {
-          const dest = route.props.destinationCidrBlock;
+          const dest = read(route.props, "destinationCidrBlock");
           const env = Object.entries(ctx.environmentCidrs).find(
             ([, c]) => typeof dest === "string" && overlaps(c, dest),
           );
-          if (env && route.props.blackhole !== true) {
+          if (env && read(route.props, "blackhole") !== true) {
             report(
               `Transit Gateway route "${route.name}" sends ${dest} (${env[0]}) to an attachment: only a blackhole may name an environment's range`,
               route.urn,

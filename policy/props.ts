@@ -21,6 +21,19 @@ export function isSet(obj: unknown, key: string): boolean {
   return d !== undefined && d.value !== undefined && d.value !== null && d.value !== "";
 }
 
+/**
+ * A property's value, or undefined when it is absent or not known yet: stack policies use it where
+ * an unknown value should make the check skip that resource rather than fail the whole policy.
+ */
+export function read(obj: unknown, key: string): unknown {
+  if (obj === null || typeof obj !== "object") return undefined;
+  try {
+    return (obj as Record<string, unknown>)[key];
+  } catch {
+    return undefined; // the pack's proxy throws on a value that is unknown during preview
+  }
+}
+
 /** A nested object, or undefined. */
 export function obj(value: unknown): Props | undefined {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Props) : undefined;
@@ -61,12 +74,16 @@ export function referenced(
   type?: string,
 ): PolicyResource[] {
   const out = new Set<PolicyResource>(r.propertyDependencies?.[prop] ?? []);
-  const values = new Set(list(r.props[prop]).filter((v): v is string => typeof v === "string"));
+  const values = new Set(list(read(r.props, prop)).filter((v): v is string => typeof v === "string"));
   if (values.size > 0) {
     for (const other of resources) {
       if (other === r) continue;
-      const p = other.props as Props;
-      if (["id", "arn", "bucket"].some((k) => typeof p[k] === "string" && values.has(p[k] as string))) {
+      if (
+        ["id", "arn", "bucket"].some((k) => {
+          const v = read(other.props, k);
+          return typeof v === "string" && values.has(v);
+        })
+      ) {
         out.add(other);
       }
     }

@@ -1,3 +1,4 @@
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { policyContext } from "../../policy/context";
 import { evaluatePolicies, type Finding } from "../../policy/offline";
@@ -507,5 +508,91 @@ describe("each policy catches a deliberately bad resource", () => {
     };
     expect((await findingsOf("dev", "log-retention", unset))[0]?.enforcementLevel).toBe("advisory");
     expect((await findingsOf("prod", "log-retention", unset))[0]?.enforcementLevel).toBe("mandatory");
+  });
+});
+
+describe("during the preview of a new stack, when ids and ARNs are not known yet", () => {
+  // What the engine hands a stack policy then: props behind the pack's proxy, computed values unknown.
+  const { unknownCheckingProxy, unknownStringValue } = require("@pulumi/policy/proxy") as {
+    unknownCheckingProxy: <T>(x: T) => T;
+    unknownStringValue: string;
+  };
+  const unknown = unknownStringValue;
+  const resource = (type: string, name: string, props: Record<string, unknown>): PolicyResource => ({
+    type,
+    name,
+    urn: `urn:pulumi:dev::platform::${type}::${name}`,
+    props: unknownCheckingProxy(props),
+    opts: {
+      protect: false,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: [],
+    },
+    dependencies: [],
+    propertyDependencies: {},
+    isType: () => false,
+    asType: () => undefined,
+  });
+  const stackPolicy = (stack: StackName, name: string) =>
+    platformPolicies(policyContext(stack)).find((p) => p.policy.name === name)!
+      .policy as StackValidationPolicy;
+  const validate = (stack: StackName, name: string, resources: PolicyResource[]) => {
+    const messages: string[] = [];
+    stackPolicy(stack, name).validateStack(
+      {
+        resources,
+        stackTags: new Map(),
+        getConfig: <T extends object>() => ({}) as T,
+        notApplicable: () => {
+          throw new Error("n/a");
+        },
+      },
+      (m) => messages.push(m),
+    );
+    return messages;
+  };
+
+  it("still catches a propagation into the associated table through the attachment both depend on", () => {
+    const attachment = resource("aws:ec2transitgateway/vpcAttachment:VpcAttachment", "attachment", {
+      id: unknown,
+    });
+    const assoc = resource(
+      "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation",
+      "spokes-assoc",
+      {
+        transitGatewayAttachmentId: unknown,
+        transitGatewayRouteTableId: "tgw-rtb-spokes",
+      },
+    );
+    const prop = resource("aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation", "hub-prop", {
+      transitGatewayAttachmentId: unknown,
+      transitGatewayRouteTableId: "tgw-rtb-spokes",
+    });
+    assoc.propertyDependencies.transitGatewayAttachmentId = [attachment];
+    prop.propertyDependencies.transitGatewayAttachmentId = [attachment];
+    expect(validate("dev", "no-route-between-environments", [attachment, assoc, prop])).toEqual([
+      expect.stringMatching(/propagates the attachment into the route table it is associated with/),
+    ]);
+    prop.props = unknownCheckingProxy({
+      transitGatewayAttachmentId: unknown,
+      transitGatewayRouteTableId: "tgw-rtb-hub",
+    });
+    expect(validate("dev", "no-route-between-environments", [attachment, assoc, prop])).toEqual([]);
+  });
+
+  it("checks NAT placement by dependency instead of failing on unknown ids", () => {
+    const subnets = ["a", "b", "c"].map((z) =>
+      resource("aws:ec2/subnet:Subnet", `public-${z}`, { id: unknown, availabilityZone: `eu-west-2${z}` }),
+    );
+    const nats = subnets.slice(0, 2).map((s, i) => {
+      const nat = resource("aws:ec2/natGateway:NatGateway", `nat-${i}`, { id: unknown, subnetId: unknown });
+      nat.propertyDependencies.subnetId = [s];
+      return nat;
+    });
+    expect(validate("prod", "nat-gateway-per-az", [...subnets, ...nats])).toEqual([
+      expect.stringMatching(/no NAT gateway in eu-west-2c/),
+    ]);
   });
 });
