@@ -70,7 +70,7 @@ describe("diffPlans", () => {
     expect(c?.changes.some((x) => x.after === '"s3:*"')).toBe(true);
   });
 
-  it("masks secrets: known secret properties, Pulumi secrets, known secret properties and the mocked secret config values", async () => {
+  it("masks secrets: Pulumi secrets, secret-named properties and the mocked secret config values", async () => {
     const prod = await planStack("prod");
     const secretVersion = prod.resources.find(
       (r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion",
@@ -84,10 +84,20 @@ describe("diffPlans", () => {
       };
       byName(rs, "aws:opensearch/domain:Domain", "search").inputs.masterPassword = "hunter2-plain";
       byName(rs, "aws:lambda/function:Function", "worker").inputs.description = `key ${MOCK_SECRET}`;
+      // A Pulumi secret under a name nothing else would mask.
+      (
+        byName(rs, "aws:lambda/function:Function", "worker").inputs.environment as {
+          variables: Record<string, unknown>;
+        }
+      ).variables.DB_HOST = {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        value: "hunter3.example.com",
+      };
     });
     const diff = diffPlans(prod, after);
     const text = renderDiffText(diff, "") + renderDiffMarkdown(diff);
     expect(text).not.toContain("hunter2");
+    expect(text).not.toContain("hunter3");
     expect(text).not.toContain(MOCK_SECRET);
     const all = diff.changed.flatMap((c) => c.changes);
     const secretChanges = all.filter((x) => x.path.startsWith("secretString"));
@@ -96,32 +106,27 @@ describe("diffPlans", () => {
       for (const v of [x.before, x.after]) if (v !== undefined) expect(v).toBe(MASK);
     expect(all.find((x) => x.path === "description")?.after).toBe(MASK);
     expect(all.find((x) => x.path === "masterPassword")?.after).toBe(MASK);
+    expect(
+      all.filter((x) => x.path.startsWith("environment.variables.DB_HOST")).map((x) => x.after ?? x.before),
+    ).toEqual([MASK]);
   });
 
   it("puts removals and changes of protected resources first, in every format", async () => {
     const prod = await planStack("prod");
     const after = changed(prod, (rs) => {
-      // A plain resource removed before the protected one in the list, so order is the diff's doing.
-      rs.splice(
-        rs.indexOf(
-          byName(
-            rs,
-            "aws:cloudwatch/metricAlarm:MetricAlarm",
-            rs.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")!.name,
-          ),
-        ),
-        1,
-      );
+      // Plain resources that come before the protected ones in the plan, so the order is the diff's doing.
+      rs.splice(rs.indexOf(byName(rs, "aws:cloudwatch/logGroup:LogGroup", "flow-logs")), 1);
       rs.splice(rs.indexOf(byName(rs, "aws:rds/instance:Instance", "db-replica-2")), 1);
+      byName(rs, "aws:ec2/subnet:Subnet", "public-a").inputs.mapPublicIpOnLaunch = true;
       byName(rs, "aws:dynamodb/table:Table", "payments-table").inputs.billingMode = "PROVISIONED";
       byName(rs, "aws:sqs/queue:Queue", "payments-queue").inputs.delaySeconds = 5;
     });
     const diff: PlanDiff = diffPlans(prod, after);
     expect(diff.removed.map((r) => [r.name, r.protect])).toEqual([
       ["db-replica-2", true],
-      [expect.any(String), false],
+      ["flow-logs", false],
     ]);
-    expect(diff.changed[0]).toMatchObject({ name: "payments-table", protectedBefore: true });
+    expect(diff.changed.map((c) => c.name)).toEqual(["payments-table", "public-a", "payments-queue"]);
     const text = renderDiffText(diff, "");
     expect(text.indexOf("PROTECTED resources to REMOVE")).toBeLessThan(text.indexOf("Remove:"));
     expect(text.indexOf("db-replica-2")).toBeLessThan(text.indexOf("PROTECTED resources to change"));
