@@ -168,13 +168,14 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
   }
 }
 
-interface Report {
+export interface Report {
   readonly text: string;
   readonly summary: string[];
   readonly mandatoryViolations: number;
 }
 
-function compose(plan: PlanResult, before: PlanResult | undefined, args: Args): Report {
+/** The report for an evaluated stack (and the ref's evaluation with `--diff`). Pure apart from the policy pack's stack files. */
+export function compose(plan: PlanResult, before: PlanResult | undefined, args: Args): Report {
   const { format } = args;
   const findings = args.policy ? policyFindings(plan, args.root) : undefined;
   const mandatoryViolations = findings ? mandatoryCount(findings) : 0;

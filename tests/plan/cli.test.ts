@@ -112,26 +112,6 @@ describe("npm run plan", () => {
     expect(result.stdout).toBe("");
   });
 
-  it("runs the policy pack with --policy: a mandatory violation exits 3 after writing the Markdown report with the cost", async () => {
-    // The config accepts 30 days of flow logs anywhere; the pack wants 90 in the gated stacks.
-    const root = projectWith(
-      "management",
-      "platform:network",
-      network("management", { flowLogRetentionDays: 30 }),
-    );
-    const result = await plan("--stack", "management", "--policy", "--cost", "--markdown", "--root", root);
-    expect(result.code, result.stderr).toBe(3);
-    expect(result.stdout).toMatch(/^### `management`/);
-    expect(result.stdout).toMatch(/\*\*Policy pack:\*\* 1 mandatory, 0 advisory/);
-    expect(result.stdout).toMatch(
-      /\| mandatory \| `log-retention` \| `aws:cloudwatch\/logGroup:LogGroup flow-logs` \| events are kept 30 days/,
-    );
-    expect(result.stdout).toMatch(
-      /\*\*Fixed monthly cost: \$[\d,]+\.\d\d\*\* \(USD, on-demand list prices for eu-west-2, price table of \d{4}-\d\d-\d\d/,
-    );
-    expect(result.stderr).toMatch(/policy pack: 1 mandatory, 0 advisory/);
-  });
-
   it("exits 2 on an unknown stack and on bad arguments", async () => {
     expect((await plan("--stack", "staging")).stderr).toMatch(/unknown stack "staging"/);
     const noStack = await plan();

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { findProjectRoot } from "../../src/core/config-loader";
-import { run } from "../../src/plan/cli";
+import { compose, run } from "../../src/plan/cli";
 import {
   diffPlans,
   isEmpty,
@@ -151,6 +151,38 @@ describe("diffPlans", () => {
   });
 });
 
+describe("the Markdown report (what the pull request comment shows)", () => {
+  it("has the stack's heading, the cost change, the policy findings and the changes, in that order", async () => {
+    const management = await planStack("management");
+    const after = changed(management, (rs) => {
+      byName(rs, "aws:cloudwatch/logGroup:LogGroup", "flow-logs").inputs.retentionInDays = 30;
+    });
+    const args = {
+      stack: "management",
+      diff: "origin/main",
+      cost: false,
+      policy: true,
+      format: "markdown" as const,
+      help: false,
+    };
+    const report = compose(after, management, args);
+    expect(report.mandatoryViolations).toBe(1);
+    const md = report.text;
+    const order = [
+      "### `management`: 0 to add, 1 to change, 0 to remove",
+      "**Fixed monthly cost: $",
+      "**Policy pack:** 1 mandatory, 0 advisory",
+      "| mandatory | `log-retention` | `aws:cloudwatch/logGroup:LogGroup flow-logs` | events are kept 30 days; at least 90 in management |",
+      "| ✏️ change | `aws:cloudwatch/logGroup:LogGroup` | `flow-logs` | `retentionInDays` | `365` | `30` |",
+    ].map((line) => md.indexOf(line));
+    expect(
+      order.every((i) => i >= 0),
+      md,
+    ).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+});
+
 describe("npm run plan -- --diff <ref>", () => {
   const repo = findProjectRoot();
   const copies: string[] = [];
@@ -158,7 +190,7 @@ describe("npm run plan -- --diff <ref>", () => {
     for (const dir of copies) execFileSync("git", ["worktree", "remove", "--force", dir], { cwd: repo });
   });
 
-  it("names exactly the change made to a stack file in a temporary copy of the repository", async () => {
+  it("names exactly the change made to a stack file in a temporary copy of the repository, and runs the policy pack on it", async () => {
     // A copy of the committed tree; the working tree's code evaluates the copy's stack files.
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "platform-diff-test-")), "repo");
     execFileSync("git", ["worktree", "add", "--detach", "--quiet", dir, "HEAD"], { cwd: repo });
@@ -168,28 +200,39 @@ describe("npm run plan -- --diff <ref>", () => {
       config: Record<string, { flowLogRetentionDays: number }>;
     };
     const before = doc.config["platform:network"]!.flowLogRetentionDays;
-    doc.config["platform:network"]!.flowLogRetentionDays = 731;
+    // The config accepts 30 days of flow logs anywhere; the policy pack wants 90 in the gated stacks.
+    doc.config["platform:network"]!.flowLogRetentionDays = 30;
     fs.writeFileSync(file, stringify(doc));
 
     let stdout = "";
     let stderr = "";
-    const code = await run(["--stack", "management", "--diff", "HEAD", "--root", dir, "--json"], {
+    const code = await run(["--stack", "management", "--diff", "HEAD", "--policy", "--root", dir, "--json"], {
       stdout: (t) => (stdout += t),
       stderr: (t) => (stderr += t),
     });
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(3); // a mandatory violation
     expect(stderr).toMatch(/evaluating stack "management" at HEAD/);
-    const { diff } = JSON.parse(stdout) as { diff: PlanDiff & { cost: { delta: number } } };
+    expect(stderr).toMatch(/policy pack: 1 mandatory, 0 advisory/);
+    const { diff, policy } = JSON.parse(stdout) as {
+      diff: PlanDiff & { cost: { delta: number } };
+      policy: { mandatory: number; findings: { policy: string; resource: { name: string } }[] };
+    };
     expect(diff.added).toEqual([]);
     expect(diff.removed).toEqual([]);
     expect(diff.changed).toEqual([
       expect.objectContaining({
         type: "aws:cloudwatch/logGroup:LogGroup",
         name: "flow-logs",
-        changes: [{ path: "retentionInDays", before: String(before), after: "731" }],
+        changes: [{ path: "retentionInDays", before: String(before), after: "30" }],
       }),
     ]);
     expect(diff.cost.delta).toBe(0);
+    expect(policy.findings).toEqual([
+      expect.objectContaining({
+        policy: "log-retention",
+        resource: expect.objectContaining({ name: "flow-logs" }),
+      }),
+    ]);
   });
 
   it("exits 2 on a ref that is not a commit", async () => {
