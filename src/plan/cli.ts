@@ -201,8 +201,7 @@ export function compose(plan: PlanResult, before: PlanResult | undefined, args: 
   const diff = before ? diffPlans(before, plan) : undefined;
   const change = before && cost ? costChange(estimateCost(before), cost) : undefined;
   if (diff) summaryLines.unshift(`${plan.stack}: ${summary(diff)}`);
-  if (cost)
-    summaryLines.push(`fixed monthly cost $${cost.total.toFixed(2)} (price table of ${cost.checked})`);
+  if (cost) summaryLines.push(`fixed monthly cost $${cost.total.toFixed(2)} (price table of ${cost.date})`);
 
   if (format === "json") {
     const json = {

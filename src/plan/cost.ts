@@ -27,7 +27,7 @@ export interface CostReport {
   readonly region: string;
   readonly currency: string;
   /** The price table's date. */
-  readonly checked: string;
+  readonly date: string;
   readonly lines: CostLine[];
   /** Fixed monthly cost per top-level component. */
   readonly byComponent: Record<string, number>;
@@ -318,7 +318,7 @@ export function estimateCost(plan: PlanResult, table: PriceTable = PRICE_TABLE):
     stack: plan.stack,
     region: table.region,
     currency: table.currency,
-    checked: table.checked,
+    date: table.date,
     lines,
     byComponent,
     total: round(lines.reduce((n, l) => n + l.monthly, 0)),
@@ -340,7 +340,7 @@ const money = (n: number) =>
 const signed = (n: number) => (n > 0 ? `+${money(n)}` : n < 0 ? `-${money(-n)}` : money(0));
 
 function tableNote(c: CostReport): string {
-  return `${c.currency}, on-demand list prices for ${c.region}, price table of ${c.checked} (src/plan/price-table.ts)`;
+  return `${c.currency}, on-demand list prices for ${c.region}, price table of ${c.date} (src/plan/price-table.ts)`;
 }
 
 export function renderCostText(c: CostReport): string {
@@ -414,14 +414,14 @@ export function costChange(before: CostReport, after: CostReport) {
         delta: round((after.byComponent[k] ?? 0) - (before.byComponent[k] ?? 0)),
       }))
       .filter((x) => x.delta !== 0),
-    checked: after.checked,
+    date: after.date,
   };
 }
 
 export type CostChange = ReturnType<typeof costChange>;
 
 export function renderCostChange(ch: CostChange, markdown: boolean): string {
-  const head = `Fixed monthly cost: ${money(ch.before)} → ${money(ch.after)} (${signed(ch.delta)}), price table of ${ch.checked}`;
+  const head = `Fixed monthly cost: ${money(ch.before)} → ${money(ch.after)} (${signed(ch.delta)}), price table of ${ch.date}`;
   if (ch.components.length === 0) return `${markdown ? `**${head}**` : head}\n`;
   if (!markdown)
     return `${head}\n${ch.components.map((c) => `  ${c.component}: ${signed(c.delta)}`).join("\n")}\n`;

@@ -38,7 +38,7 @@ export function commentBody(
     "## Offline plan: what this pull request changes",
     "",
     `Each stack evaluated under Pulumi mocks at the base (\`${base.slice(0, 12)}\`) and with this pull request${head ? ` (\`${head.slice(0, 12)}\`)` : ""}; no cloud account was contacted. ` +
-      `Costs are fixed monthly on-demand list prices (${PRICE_TABLE.region}, price table of ${PRICE_TABLE.checked}); usage is not priced. ` +
+      `Costs are fixed monthly on-demand list prices (${PRICE_TABLE.region}, price table of ${PRICE_TABLE.date}); usage is not priced. ` +
       "The policy pack (`policy/`) runs on each evaluation; the credentialed `pulumi preview --policy-pack policy` runs it again on the real state. " +
       "How to read this: README, “Reviewing a pull request”.",
     "",

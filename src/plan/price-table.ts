@@ -1,20 +1,21 @@
 /**
  * On-demand list prices the offline cost estimate uses, for the stacks' region. USD, excluding
  * tax, Linux, no Savings Plans or Reserved Instances, no free tier. One number per line so a
- * refresh is a small, reviewable diff; `checked` is the date the table was last compared with its
- * sources, and the plan prints it with every total.
+ * refresh is a small, reviewable diff; `date` is when the table was compiled, and the plan prints
+ * it with every total so nobody mistakes an old table for today's prices.
  *
- * Sources: the AWS pricing pages of each service for Europe (London), and the AWS Price List
- * offer files (`https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<offer>/current/eu-west-2/index.json`,
- * offers AmazonEC2, AmazonVPC, AmazonEKS, AmazonRDS, AmazonES, awskms, AWSSecretsManager, awswaf,
- * AmazonCloudWatch, AmazonRoute53). Global prices (EKS, KMS, Secrets Manager, WAF, public IPv4,
- * Route 53) are the same in every region.
+ * Sources: each group names the AWS pricing page it comes from (region Europe (London)). To
+ * refresh, compare with the AWS Price List offer files
+ * (`https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<offer>/current/eu-west-2/index.json`:
+ * AmazonEC2, AmazonVPC, AmazonEKS, AmazonRDS, AmazonES, awskms, AWSSecretsManager, awswaf,
+ * AmazonCloudWatch, AmazonRoute53) and move `date`. EKS, KMS, Secrets Manager, WAF, public IPv4 and
+ * Route 53 prices are the same in every region.
  */
 export interface PriceTable {
   readonly region: string;
   readonly currency: "USD";
-  /** When the prices were last compared with the sources (ISO date). */
-  readonly checked: string;
+  /** When the table was compiled from its sources (ISO date). */
+  readonly date: string;
   readonly source: string;
   /** Hours in a billing month, as AWS's calculator counts them. */
   readonly hoursPerMonth: number;
@@ -58,17 +59,22 @@ export interface PriceTable {
 export const PRICE_TABLE: PriceTable = {
   region: "eu-west-2",
   currency: "USD",
-  checked: "2026-12-01",
+  date: "2026-12-01",
   source:
     "AWS on-demand list prices, Europe (London): the services' pricing pages and the AWS Price List offer files for eu-west-2",
   hoursPerMonth: 730,
   hourly: {
+    // https://aws.amazon.com/vpc/pricing/ (NAT gateways; public IPv4 addresses)
     natGateway: 0.05,
     publicIpv4: 0.005,
+    // https://aws.amazon.com/eks/pricing/ (standard support)
     eksCluster: 0.1,
+    // https://aws.amazon.com/privatelink/pricing/ (interface endpoints)
     interfaceEndpointPerAz: 0.011,
+    // https://aws.amazon.com/transit-gateway/pricing/
     transitGatewayAttachment: 0.05,
   },
+  // https://aws.amazon.com/ec2/pricing/on-demand/ (Linux)
   ec2: {
     "t3.medium": 0.0472,
     "t3a.medium": 0.0426,
@@ -81,7 +87,9 @@ export const PRICE_TABLE: PriceTable = {
     "m6g.large": 0.0888,
     "m7g.large": 0.0944,
   },
+  // https://aws.amazon.com/ebs/pricing/ (gp3)
   ebsGp3PerGbMonth: 0.0928,
+  // https://aws.amazon.com/rds/postgresql/pricing/ (on-demand, Single-AZ; gp3 storage)
   rds: {
     postgresHourly: {
       "db.t4g.micro": 0.019,
@@ -96,6 +104,7 @@ export const PRICE_TABLE: PriceTable = {
     },
     gp3PerGbMonth: 0.133,
   },
+  // https://aws.amazon.com/opensearch-service/pricing/ (on-demand instances; gp3 storage)
   openSearch: {
     hourly: {
       "t3.small.search": 0.039,
@@ -108,6 +117,8 @@ export const PRICE_TABLE: PriceTable = {
     gp3PerGbMonth: 0.146,
   },
   monthly: {
+    // https://aws.amazon.com/kms/pricing/, /secrets-manager/pricing/, /waf/pricing/,
+    // /cloudwatch/pricing/ (standard-resolution alarms), /route53/pricing/ (hosted zones)
     kmsKey: 1,
     secret: 0.4,
     wafWebAcl: 5,

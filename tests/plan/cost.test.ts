@@ -62,9 +62,9 @@ describe("the price table covers what the program creates", () => {
     ]);
   });
 
-  it("states where its prices come from and when they were checked", () => {
+  it("states where its prices come from and when it was compiled", () => {
     expect(PRICE_TABLE.region).toBe("eu-west-2");
-    expect(PRICE_TABLE.checked).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(PRICE_TABLE.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(PRICE_TABLE.source).toMatch(/London/);
     expect(Object.values(PRICING).filter((p) => p.kind === "fixed").length).toBeGreaterThan(10);
   });
@@ -78,10 +78,10 @@ describe("the fixed monthly cost", () => {
     expect(cost.total).toBeCloseTo(sum, 1);
     expect(renderCostText(cost)).toMatch(
       new RegExp(
-        `Fixed monthly cost of stack "${stack}": \\$[\\d,]+\\.\\d\\d .*price table of ${PRICE_TABLE.checked}`,
+        `Fixed monthly cost of stack "${stack}": \\$[\\d,]+\\.\\d\\d .*price table of ${PRICE_TABLE.date}`,
       ),
     );
-    expect(renderCostMarkdown(cost)).toContain(`price table of ${PRICE_TABLE.checked}`);
+    expect(renderCostMarkdown(cost)).toContain(`price table of ${PRICE_TABLE.date}`);
     expect(renderCostText(cost)).toMatch(/Not priced \(billed by use\):[\s\S]*data transfer/);
   });
 
@@ -93,7 +93,7 @@ describe("the fixed monthly cost", () => {
     expect(`$${row![1]}`, "update the README's cost table (npm run plan -- --stack <stack> --cost)").toBe(
       `$${total.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
     );
-    expect(readme).toContain(`price table of ${PRICE_TABLE.checked}`);
+    expect(readme).toContain(`price table of ${PRICE_TABLE.date}`);
   });
 
   it("prices prod's NAT gateways, public IPv4 addresses, control plane, system nodes, Multi-AZ database and search domain", async () => {

@@ -19,7 +19,7 @@ describe("the pull request comment", () => {
     );
     expect(poster).toContain(`marker='${COMMENT_MARKER}'`);
     expect(body).toContain("`aaaaaaaaaaaa`");
-    expect(body).toContain(`price table of ${PRICE_TABLE.checked}`);
+    expect(body).toContain(`price table of ${PRICE_TABLE.date}`);
     expect(body).toContain("### `dev`: no changes");
   });
 
