@@ -52,9 +52,13 @@ function typeOf(resourceClass: unknown): string | undefined {
 /** Outputs as the engine would report them after the step: the mock's answer, with the id. */
 function outputsOf(plan: PlanResult, ctx: PolicyContext): Map<PlannedResource, Record<string, unknown>> {
   const regions = new Map<string, string>();
+  // The stack's own region: its first AWS provider's (the mock answers each resource in its provider's region).
+  const stackProvider = plan.resources.find(
+    (r) => r.type === "pulumi:providers:aws" && typeof r.inputs.region === "string",
+  );
   const mock: MockContext = {
     accountId: ctx.accountId,
-    region: "eu-west-2",
+    region: String(stackProvider?.inputs.region ?? "eu-west-2"),
     stackOutputs: {},
     providerRegions: regions,
   };
