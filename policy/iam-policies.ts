@@ -1,5 +1,5 @@
 import type { PolicyGroup } from "./policy-types";
-import { decoded, forTypes, isSet, list, obj } from "./props";
+import { decoded, forTypes, isSet, list, obj, read } from "./props";
 
 const IAM_USER_TYPES = [
   "aws:iam/user:User",
@@ -38,10 +38,12 @@ const DATA_PLANE = [
   /^ses:(\*|Send.*)$/i,
 ];
 
+/** The policy documents a resource carries; a document not known yet (during preview) is skipped. */
 function documents(type: string, p: Record<string, unknown>): unknown[] {
-  if (type === "aws:iam/role:Role") return list(p.inlinePolicies).map((ip) => obj(ip)?.policy);
-  if (type === "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy") return [p.inlinePolicy];
-  return [p.policy];
+  if (type === "aws:iam/role:Role") return list(read(p, "inlinePolicies")).map((ip) => read(ip, "policy"));
+  if (type === "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy")
+    return [read(p, "inlinePolicy")];
+  return [read(p, "policy")];
 }
 
 export const iamPolicies: PolicyGroup = () => [
@@ -65,7 +67,7 @@ export const iamPolicies: PolicyGroup = () => [
       'Name the bucket, table, queue, secret or key ARNs in Resource (the data services\' policy builders in src/data/ do); keep "*" for Describe/List calls that take no resource.',
     validateResource: forTypes(IDENTITY_POLICY_TYPES, (p, args, report) => {
       for (const raw of documents(args.type, p)) {
-        if (!isSet({ raw }, "raw")) continue;
+        if (typeof raw !== "string" && obj(raw) === undefined) continue;
         const doc = obj(decoded(raw));
         for (const s of list(doc?.Statement)) {
           const st = obj(s);

@@ -1,4 +1,9 @@
-import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  ResourceValidation,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { policyContext } from "../../policy/context";
 import { evaluatePolicies, type Finding } from "../../policy/offline";
@@ -580,6 +585,56 @@ describe("during the preview of a new stack, when ids and ARNs are not known yet
       transitGatewayRouteTableId: "tgw-rtb-hub",
     });
     expect(validate("dev", "no-route-between-environments", [attachment, assoc, prop])).toEqual([]);
+  });
+
+  it("lets resource policies pass a key or a policy document that is not known yet, and still check what is", () => {
+    const resourcePolicy = (name: string) =>
+      platformPolicies(policyContext("prod")).find((p) => p.policy.name === name)!
+        .policy as ResourceValidationPolicy;
+    const check = (name: string, type: string, props: Record<string, unknown>) => {
+      const messages: string[] = [];
+      const validate = resourcePolicy(name).validateResource as ResourceValidation;
+      validate(
+        {
+          type,
+          name: "r",
+          urn: `urn:pulumi:prod::platform::${type}::r`,
+          props: unknownCheckingProxy(props),
+          opts: {
+            protect: true,
+            ignoreChanges: [],
+            aliases: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            additionalSecretOutputs: [],
+          },
+          stackTags: new Map(),
+          isType: () => false,
+          asType: () => undefined,
+          getConfig: <T extends object>() => ({}) as T,
+          notApplicable: () => {
+            throw new Error("n/a");
+          },
+        },
+        (m) => messages.push(m),
+      );
+      return messages;
+    };
+    const rds = { storageEncrypted: true, kmsKeyId: unknown, performanceInsightsKmsKeyId: unknown };
+    expect(check("encrypted-with-stack-key", "aws:rds/instance:Instance", rds)).toEqual([]);
+    expect(
+      check("encrypted-with-stack-key", "aws:rds/instance:Instance", { ...rds, storageEncrypted: false }),
+    ).toEqual(["encryption at rest is not enabled"]);
+    expect(
+      check("iam-no-data-plane-wildcard", "aws:iam/rolePolicy:RolePolicy", {
+        role: unknown,
+        policy: unknown,
+      }),
+    ).toEqual([]);
+    const table = {
+      serverSideEncryption: { enabled: true, kmsKeyArn: unknown },
+      pointInTimeRecovery: { enabled: true },
+    };
+    expect(check("encrypted-with-stack-key", "aws:dynamodb/table:Table", table)).toEqual([]);
   });
 
   it("checks NAT placement by dependency instead of failing on unknown ids", () => {
