@@ -1,6 +1,6 @@
 import type { PolicyContext } from "./context";
 import type { PolicyGroup } from "./policy-types";
-import { forTypes, isSet, list, obj, T } from "./props";
+import { forTypes, isSet, list, obj, read, T } from "./props";
 
 type Props = Record<string, unknown>;
 
@@ -11,42 +11,42 @@ type Props = Record<string, unknown>;
 const KEY_OF: Record<string, (p: Props) => { encrypted: boolean; key: unknown; keySet: boolean }> = {
   [T.rdsInstance]: (p) => ({
     encrypted: p.storageEncrypted === true,
-    key: p.kmsKeyId,
+    key: read(p, "kmsKeyId"),
     keySet: isSet(p, "kmsKeyId"),
   }),
   [T.dynamoTable]: (p) => {
     // A table without a serverSideEncryption block uses an AWS-owned key the account cannot audit.
     const sse = obj(p.serverSideEncryption);
-    return { encrypted: sse?.enabled === true, key: sse?.kmsKeyArn, keySet: isSet(sse, "kmsKeyArn") };
+    return { encrypted: sse?.enabled === true, key: read(sse, "kmsKeyArn"), keySet: isSet(sse, "kmsKeyArn") };
   },
   [T.openSearch]: (p) => {
     const ear = obj(p.encryptAtRest);
-    return { encrypted: ear?.enabled === true, key: ear?.kmsKeyId, keySet: isSet(ear, "kmsKeyId") };
+    return { encrypted: ear?.enabled === true, key: read(ear, "kmsKeyId"), keySet: isSet(ear, "kmsKeyId") };
   },
   [T.bucketEncryption]: (p) => {
     const rule = obj(list(p.rules)[0]);
     const def = obj(rule?.applyServerSideEncryptionByDefault);
     return {
       encrypted: def?.sseAlgorithm === "aws:kms" || def?.sseAlgorithm === "aws:kms:dsse",
-      key: def?.kmsMasterKeyId,
+      key: read(def, "kmsMasterKeyId"),
       keySet: isSet(def, "kmsMasterKeyId"),
     };
   },
-  [T.topic]: (p) => ({ encrypted: true, key: p.kmsMasterKeyId, keySet: isSet(p, "kmsMasterKeyId") }),
-  [T.logGroup]: (p) => ({ encrypted: true, key: p.kmsKeyId, keySet: isSet(p, "kmsKeyId") }),
-  [T.lambda]: (p) => ({ encrypted: true, key: p.kmsKeyArn, keySet: isSet(p, "kmsKeyArn") }),
+  [T.topic]: (p) => ({ encrypted: true, key: read(p, "kmsMasterKeyId"), keySet: isSet(p, "kmsMasterKeyId") }),
+  [T.logGroup]: (p) => ({ encrypted: true, key: read(p, "kmsKeyId"), keySet: isSet(p, "kmsKeyId") }),
+  [T.lambda]: (p) => ({ encrypted: true, key: read(p, "kmsKeyArn"), keySet: isSet(p, "kmsKeyArn") }),
   [T.eksCluster]: (p) => {
     const cfg = obj(p.encryptionConfig);
     const provider = obj(cfg?.provider);
     return {
       encrypted: list(cfg?.resources).includes("secrets"),
-      key: provider?.keyArn,
+      key: read(provider, "keyArn"),
       keySet: isSet(provider, "keyArn"),
     };
   },
   [T.eksComponent]: (p) => ({
     encrypted: isSet(p, "encryptionConfigKeyArn"),
-    key: p.encryptionConfigKeyArn,
+    key: read(p, "encryptionConfigKeyArn"),
     keySet: isSet(p, "encryptionConfigKeyArn"),
   }),
 };
@@ -79,7 +79,7 @@ export const encryptionPolicies: PolicyGroup = (ctx) => [
           if (!isSet(props, "kmsKeyId"))
             report("the secret is encrypted with the AWS-managed key: set kmsKeyId to the environment's key");
           else {
-            const problem = keyProblem(props.kmsKeyId, ctx);
+            const problem = keyProblem(read(props, "kmsKeyId"), ctx);
             if (problem) report(`the secret ${problem}`);
           }
           return;
@@ -123,7 +123,7 @@ export const encryptionPolicies: PolicyGroup = (ctx) => [
       if (!isSet(props, "kmsMasterKeyId") && props.sqsManagedSseEnabled !== true) {
         report("the queue is not encrypted: set kmsMasterKeyId (or sqsManagedSseEnabled)");
       } else if (isSet(props, "kmsMasterKeyId")) {
-        const problem = keyProblem(props.kmsMasterKeyId, ctx);
+        const problem = keyProblem(read(props, "kmsMasterKeyId"), ctx);
         if (problem) report(problem);
       }
     }),
