@@ -187,11 +187,15 @@ describe("npm run plan -- --diff <ref>", () => {
   const repo = findProjectRoot();
   const copies: string[] = [];
   afterAll(() => {
-    for (const dir of copies) execFileSync("git", ["worktree", "remove", "--force", dir], { cwd: repo });
+    for (const dir of copies) {
+      execFileSync("git", ["worktree", "remove", "--force", dir], { cwd: repo });
+      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
   });
 
   it("names exactly the change made to a stack file in a temporary copy of the repository, and runs the policy pack on it", async () => {
-    // A copy of the committed tree; the working tree's code evaluates the copy's stack files.
+    // A copy of the committed tree; the working tree's code evaluates the copy's stack files (so
+    // uncommitted changes to the program would show up here too: run it on a clean tree).
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "platform-diff-test-")), "repo");
     execFileSync("git", ["worktree", "add", "--detach", "--quiet", dir, "HEAD"], { cwd: repo });
     copies.push(dir);
