@@ -34,7 +34,14 @@ function openIngress(
   if (type === T.securityGroup) rules.push(...(list(props.ingress) as Record<string, unknown>[]));
   if (type === T.securityGroupRule && props.type === "ingress") rules.push(props);
   if (type === T.ingressRule) {
-    rules.push({ ...props, cidrBlocks: list(props.cidrIpv4), ipv6CidrBlocks: list(props.cidrIpv6) });
+    // Field by field: the rule's security group id is not known during a first preview.
+    rules.push({
+      cidrBlocks: list(read(props, "cidrIpv4")),
+      ipv6CidrBlocks: list(read(props, "cidrIpv6")),
+      fromPort: read(props, "fromPort"),
+      toPort: read(props, "toPort"),
+      ipProtocol: read(props, "ipProtocol"),
+    });
   }
   return rules
     .filter((r) => [...list(r.cidrBlocks), ...list(r.ipv6CidrBlocks)].some((c) => OPEN.includes(String(c))))

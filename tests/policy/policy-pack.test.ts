@@ -630,6 +630,16 @@ describe("during the preview of a new stack, when ids and ARNs are not known yet
         policy: unknown,
       }),
     ).toEqual([]);
+    const rule = {
+      securityGroupId: unknown,
+      ipProtocol: "tcp",
+      fromPort: 22,
+      toPort: 22,
+      cidrIpv4: "0.0.0.0/0",
+    };
+    expect(
+      check("no-open-ingress", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", rule),
+    ).toEqual(["ingress from the internet on tcp 22-22"]);
     const table = {
       serverSideEncryption: { enabled: true, kmsKeyArn: unknown },
       pointInTimeRecovery: { enabled: true },
