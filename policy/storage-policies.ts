@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import type { PolicyGroup } from "./policy-types";
-import { decoded, list, obj, referenced, T } from "./props";
+import { decoded, list, obj, read, referenced, T } from "./props";
 
 const BUCKETS = [T.bucket, T.bucketV2];
 
@@ -58,8 +58,12 @@ export const storagePolicies: PolicyGroup = () => [
       for (const bucket of args.resources.filter((r) =>
         BUCKETS.includes(r.type as (typeof BUCKETS)[number]),
       )) {
-        const policies = configsOf(bucket, T.bucketPolicy, args.resources);
-        if (!policies.some((p) => deniesInsecureTransport(p.props.policy))) {
+        const documents = configsOf(bucket, T.bucketPolicy, args.resources).map((p) =>
+          read(p.props, "policy"),
+        );
+        // A document that names resources still to be created is not known during a first preview.
+        if (documents.some((d) => d === undefined)) continue;
+        if (!documents.some(deniesInsecureTransport)) {
           report(
             `bucket "${bucket.name}" admits plain HTTP: no policy denies aws:SecureTransport = false`,
             bucket.urn,
