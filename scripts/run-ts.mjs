@@ -21,17 +21,18 @@ if (!entryArg) {
 }
 const entry = resolve(entryArg);
 
-/** Every file the bundle can contain or depend on: src/**, the lock file, tsconfig and this script. */
+/** Every file the bundle can contain or depend on: src/**, policy/**, the lock file, tsconfig and this script. */
 function inputs() {
   const files = [];
   const walk = (dir) => {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.(ts|json)$/.test(name)) files.push(path);
+      if (statSync(path).isDirectory()) {
+        if (name !== "node_modules") walk(path);
+      } else if (/\.(ts|json)$/.test(name)) files.push(path);
     }
   };
-  walk(join(root, "src"));
+  for (const dir of ["src", "policy"]) if (existsSync(join(root, dir))) walk(join(root, dir));
   files.push(join(root, "package-lock.json"), join(root, "tsconfig.json"), fileURLToPath(import.meta.url));
   return files;
 }

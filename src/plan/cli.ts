@@ -1,52 +1,102 @@
 /**
- * The offline plan: `npm run plan -- --stack <name> [--json] [--out FILE]`.
+ * The offline plan: `npm run plan -- --stack <name> [--diff REF] [--cost] [--policy] [--json|--markdown]`.
  *
  * Evaluates the real program with the stack's real `Pulumi.<stack>.yaml` under Pulumi mocks
- * (no cloud credentials, nothing contacted) and prints, grouped by component, every resource
- * the stack would create with its key properties, then totals per type. `--json` prints the
- * same as JSON. A configuration error exits 2 with the error alone; any other failure exits 1.
+ * (no cloud credentials, nothing contacted). Without a report option it prints, grouped by
+ * component, every resource the stack would create. `--diff REF` compares the stack at a git ref
+ * with the working tree, `--cost` prices it, `--policy` runs the policy pack on it. Progress goes
+ * to standard error, the report to standard output (or `--out`).
+ *
+ * Exit status: 0 done; 1 the program failed; 2 bad arguments, an unknown ref or a configuration
+ * error; 3 the policy pack found a mandatory violation (the report is still written).
  */
 import * as fs from "node:fs";
+import { parseArgs as parseNodeArgs } from "node:util";
 import { ConfigError } from "../core/config-loader";
 import { STACK_NAMES, stackFileName } from "../core/environments";
-import { BOOTSTRAP_PLAN_STACK, evaluateStack } from "./engine";
+import { evaluateAtRef, RefError, resolveCommit } from "./baseline";
+import { costChange, estimateCost, renderCostChange, renderCostMarkdown, renderCostText } from "./cost";
+import { diffPlans, renderDiffMarkdown, renderDiffText, summary } from "./diff";
+import { BOOTSTRAP_PLAN_STACK, evaluateStack, type PlanResult } from "./engine";
+import {
+  mandatoryCount,
+  policyFindings,
+  policySummary,
+  renderPolicyMarkdown,
+  renderPolicyText,
+} from "./policy-report";
 import { renderText, toPlanJson } from "./render";
 
-const USAGE = `usage: npm run plan -- --stack <${[...STACK_NAMES, BOOTSTRAP_PLAN_STACK].join("|")}> [--json] [--out FILE]
+const USAGE = `usage: npm run plan -- --stack <${[...STACK_NAMES, BOOTSTRAP_PLAN_STACK].join("|")}> [--diff REF] [--cost] [--policy] [--json | --markdown] [--out FILE] [--root DIR]
 
-  --stack NAME  the stack to plan (reads Pulumi.NAME.yaml; "${BOOTSTRAP_PLAN_STACK}": the bootstrap program, which reads Pulumi.management.yaml)
-  --json        print the plan as JSON instead of text (use \`npm run --silent plan\` to keep npm's banner out)
-  --out FILE    write the output to FILE instead of standard output
-  --root DIR    the project directory holding Pulumi.yaml and the stack files (default: this repository)
+  --stack NAME   the stack to plan (reads Pulumi.NAME.yaml; "${BOOTSTRAP_PLAN_STACK}": the bootstrap program,
+                 which reads Pulumi.management.yaml)
+  --diff REF     compare with the stack at git ref REF (a branch, tag or commit): added, removed and
+                 changed resources property by property, protected ones first, and the cost change
+  --cost         the fixed monthly cost per component and in total, from src/plan/price-table.ts
+  --policy       run the policy pack (policy/) on the evaluation; exit 3 on a mandatory violation
+  --json         print JSON instead of text (use \`npm run --silent plan\` to keep npm's banner out)
+  --markdown     print Markdown (what CI posts on pull requests)
+  --out FILE     write the output to FILE instead of standard output
+  --root DIR     the project directory holding Pulumi.yaml and the stack files (default: this repository)
 `;
 
-interface Args {
-  stack?: string;
-  json: boolean;
-  out?: string;
-  root?: string;
-  help: boolean;
-}
-
-export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { json: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--json") args.json = true;
-    else if (a === "--help" || a === "-h") args.help = true;
-    else if (a === "--stack" || a === "--out" || a === "--root") {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
-      if (a === "--stack") args.stack = v;
-      else if (a === "--out") args.out = v;
-      else args.root = v;
-    } else if (a.startsWith("--stack=")) args.stack = a.slice("--stack=".length);
-    else throw new UsageError(`unknown argument "${a}"`);
-  }
-  return args;
+export interface Args {
+  readonly stack?: string;
+  readonly diff?: string;
+  readonly cost: boolean;
+  readonly policy: boolean;
+  readonly format: "text" | "json" | "markdown";
+  readonly out?: string;
+  readonly root?: string;
+  readonly help: boolean;
 }
 
 class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): Args {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  if (v.json && v.markdown) throw new UsageError("--json and --markdown exclude each other");
+  for (const key of ["stack", "diff", "out", "root"] as const) {
+    if (v[key] !== undefined && (v[key] === "" || v[key]?.startsWith("--")))
+      throw new UsageError(`--${key} needs a value`);
+  }
+  return {
+    stack: v.stack,
+    diff: v.diff,
+    cost: v.cost ?? false,
+    policy: v.policy ?? false,
+    format: v.json ? "json" : v.markdown ? "markdown" : "text",
+    out: v.out,
+    root: v.root,
+    help: v.help ?? false,
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseNodeArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      stack: { type: "string" },
+      diff: { type: "string" },
+      cost: { type: "boolean" },
+      policy: { type: "boolean" },
+      json: { type: "boolean" },
+      markdown: { type: "boolean" },
+      out: { type: "string" },
+      root: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
 
 /** What the plan reads for a stack: its stack file, or for the bootstrap its project and the management file. */
 function source(stack: string): string {
@@ -65,7 +115,9 @@ const processIo: Io = {
   stderr: (t) => process.stderr.write(t),
 };
 
-/** Runs the plan command; returns the exit code (0 planned, 1 program failure, 2 usage or config error). */
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
+
+/** Runs the plan command; returns the exit code (see the file comment). */
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
   let args: Args;
   try {
@@ -82,34 +134,113 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     io.stderr(`plan: --stack is required\n${USAGE}`);
     return 2;
   }
+  const stack = args.stack;
   const started = Date.now();
-  io.stderr(`plan: evaluating stack "${args.stack}" from ${source(args.stack)} under mocks...\n`);
+  const progress = (line: string) => io.stderr(`plan: ${line}\n`);
   try {
-    const plan = await evaluateStack(args.stack, { root: args.root });
-    const json = toPlanJson(plan);
-    const header =
-      `Offline plan for stack "${plan.stack}" (${source(plan.stack)}): what \`pulumi up\` would create on an empty stack.\n` +
-      "Evaluated under Pulumi mocks: no cloud account was contacted; computed values (ids, ARNs) are placeholders.";
-    const text = args.json ? `${JSON.stringify(json, null, 2)}\n` : renderText(json, header);
+    // A bad ref fails before anything is evaluated.
+    if (args.diff) resolveCommit(args.diff, args.root ?? process.cwd());
+    progress(`evaluating stack "${stack}" from ${source(stack)} under mocks...`);
+    const working = evaluateStack(stack, { root: args.root });
+    // The ref's evaluation runs in a child process, side by side with the working tree's.
+    const baseline = args.diff
+      ? evaluateAtRef(args.diff, stack, args.root ?? process.cwd(), progress)
+      : Promise.resolve(undefined);
+    const [plan, before] = await Promise.all([working, baseline]);
+    progress(`evaluated ${plan.resources.length} registrations in ${seconds(started)}`);
+
+    const report = compose(plan, before?.plan, args);
     if (args.out) {
-      fs.writeFileSync(args.out, text);
-      io.stderr(`plan: wrote ${args.out}\n`);
+      fs.writeFileSync(args.out, report.text);
+      progress(`wrote ${args.out}`);
     } else {
-      io.stdout(text);
+      io.stdout(report.text);
     }
-    io.stderr(`plan: ${json.total} resources in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
-    return 0;
+    for (const line of report.summary) progress(line);
+    progress(`done in ${seconds(started)}`);
+    return report.mandatoryViolations > 0 ? 3 : 0;
   } catch (err) {
     if (err instanceof ConfigError) {
       io.stderr(`${err.message}\n`);
       return 2;
     }
+    if (err instanceof RefError) {
+      io.stderr(`plan: ${err.message}\n`);
+      return 2;
+    }
     const e = err as Error;
-    io.stderr(`plan: the program failed for stack "${args.stack}": ${e.message}\n`);
+    io.stderr(`plan: the program failed for stack "${stack}": ${e.message}\n`);
     if (process.env.PLATFORM_PLAN_DEBUG) io.stderr(`${e.stack ?? ""}\n`);
     else io.stderr("plan: set PLATFORM_PLAN_DEBUG=1 for the stack trace\n");
     return 1;
   }
+}
+
+export interface Report {
+  readonly text: string;
+  readonly summary: string[];
+  readonly mandatoryViolations: number;
+}
+
+/** The report for an evaluated stack (and the ref's evaluation with `--diff`). Pure apart from the policy pack's stack files. */
+export function compose(plan: PlanResult, before: PlanResult | undefined, args: Args): Report {
+  const { format } = args;
+  const findings = args.policy ? policyFindings(plan, args.root) : undefined;
+  const mandatoryViolations = findings ? mandatoryCount(findings) : 0;
+  const summaryLines: string[] = findings ? [policySummary(findings)] : [];
+
+  if (!before && !args.cost && !findings) {
+    const json = toPlanJson(plan);
+    summaryLines.push(`${json.total} resources`);
+    if (format === "json")
+      return { text: `${JSON.stringify(json, null, 2)}\n`, summary: summaryLines, mandatoryViolations };
+    const header =
+      `Offline plan for stack "${plan.stack}" (${source(plan.stack)}): what \`pulumi up\` would create on an empty stack.\n` +
+      "Evaluated under Pulumi mocks: no cloud account was contacted; computed values (ids, ARNs) are placeholders.";
+    const text = renderText(json, header);
+    return {
+      text: format === "markdown" ? `\`\`\`text\n${text}\`\`\`\n` : text,
+      summary: summaryLines,
+      mandatoryViolations,
+    };
+  }
+
+  const cost = args.cost || before ? estimateCost(plan) : undefined;
+  const diff = before ? diffPlans(before, plan) : undefined;
+  const change = before && cost ? costChange(estimateCost(before), cost) : undefined;
+  if (diff) summaryLines.unshift(`${plan.stack}: ${summary(diff)}`);
+  if (cost) summaryLines.push(`fixed monthly cost $${cost.total.toFixed(2)} (price table of ${cost.date})`);
+
+  if (format === "json") {
+    const json = {
+      stack: plan.stack,
+      ...(diff ? { diff: { ref: args.diff, ...diff, cost: change } } : {}),
+      ...(args.cost && cost ? { cost } : {}),
+      ...(findings ? { policy: { mandatory: mandatoryViolations, findings } } : {}),
+    };
+    return { text: `${JSON.stringify(json, null, 2)}\n`, summary: summaryLines, mandatoryViolations };
+  }
+  const parts: string[] = [];
+  if (format === "markdown") {
+    parts.push(`### \`${plan.stack}\`${diff ? `: ${summary(diff)}` : ""}\n`);
+    if (change) parts.push(renderCostChange(change, true));
+    if (findings) parts.push(renderPolicyMarkdown(findings));
+    if (diff) parts.push(renderDiffMarkdown(diff));
+    if (args.cost && cost) parts.push(renderCostMarkdown(cost));
+  } else {
+    if (diff) {
+      parts.push(
+        renderDiffText(
+          diff,
+          `Offline diff of stack "${plan.stack}": ${args.diff} → working tree (evaluated under Pulumi mocks; computed values are placeholders).`,
+        ),
+      );
+    }
+    if (change) parts.push(renderCostChange(change, false));
+    if (args.cost && cost) parts.push(renderCostText(cost));
+    if (findings) parts.push(renderPolicyText(findings));
+  }
+  return { text: parts.join("\n"), summary: summaryLines, mandatoryViolations };
 }
 
 if (require.main === module) {

@@ -118,5 +118,15 @@ describe("npm run plan", () => {
     expect(noStack.code).toBe(2);
     expect(noStack.stderr).toMatch(/--stack is required/);
     expect((await plan("--stack", "prod", "--bogus")).code).toBe(2);
+    for (const bad of [
+      ["--stack", "prod", "--json", "--markdown"],
+      ["--stack", "prod", "--diff"],
+      ["--stack", "prod", "--diff", "--cost"],
+      ["--stack", "prod", "extra"],
+    ]) {
+      const r = await plan(...bad);
+      expect(r.code, bad.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(/^plan: [\s\S]*usage: npm run plan/);
+    }
   });
 });
