@@ -21,8 +21,16 @@ function git(args: string[], cwd: string): string {
   }
 }
 
-/** This checkout: where node_modules and the snapshot runner live. */
-const HERE = path.resolve(__dirname, "..", "..");
+/**
+ * This checkout: where node_modules and the snapshot runner live. Found by walking up, since this
+ * module runs from src/plan under tsx and vitest, and from node_modules/.cache as a bundle.
+ */
+const HERE = (() => {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "src", "plan", "snapshot.ts"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`src/plan/snapshot.ts not found above ${__dirname}`);
+  }
+})();
 
 export interface Baseline {
   readonly commit: string;
@@ -60,7 +68,7 @@ export async function evaluateAtRef(
         process.execPath,
         [
           require.resolve("tsx/cli"),
-          path.join(__dirname, "snapshot.ts"),
+          path.join(HERE, "src", "plan", "snapshot.ts"),
           "--engine",
           engine,
           "--stack",
