@@ -4,6 +4,7 @@ import { readManagementOutputs } from "./core/management-outputs";
 import { dataServices } from "./data";
 import { edgeStack } from "./edge";
 import { gitopsSpokeStack } from "./gitops";
+import { DEPLOY_ROLE_NAME, roleArn } from "./governance";
 import { stackNetwork } from "./network";
 import type { EnvironmentConfig } from "./stack-config";
 import { transitSpokeStack } from "./transit";
@@ -13,7 +14,7 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
   // What the management stack provides (Transit Gateway, ArgoCD), validated before anything else.
   const management = await readManagementOutputs(cfg.project);
 
-  const network = stackNetwork(cfg, provider);
+  const network = stackNetwork(cfg, { vpnClientCidr: management.vpnClientCidr }, provider);
 
   // ── transit (Transit Gateway attachment and routes) ──
   const transit = transitSpokeStack(cfg, network, management, provider);
@@ -29,7 +30,13 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
   // RDS and OpenSearch admit the cluster security group (every node, hence every pod) and the worker.
   const data = dataServices(
     cfg,
-    { network, clusterClientSecurityGroupIds: [cluster.cluster.securityGroupId], cluster: cluster.cluster },
+    {
+      network,
+      clusterClientSecurityGroupIds: [cluster.cluster.securityGroupId],
+      cluster: cluster.cluster,
+      // The search domain's master role: the deploy role and the platform admins, nobody else.
+      searchAdministratorArns: [roleArn(cfg.accountId, DEPLOY_ROLE_NAME), ...cfg.cluster.access.admin],
+    },
     { provider },
   );
 

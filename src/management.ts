@@ -9,7 +9,7 @@ import { transitHubStack } from "./transit";
 
 /** The management account: organization, identity, shared networking, ArgoCD cluster, registries. */
 export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
-  const network = stackNetwork(cfg, provider);
+  const network = stackNetwork(cfg, { vpnClientCidr: cfg.transit.vpnClientCidr }, provider);
 
   // ── organization, guardrails, identity, CI roles, keys, registries, audit ──
   const governance = governanceStack(cfg, provider);

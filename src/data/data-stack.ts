@@ -31,6 +31,11 @@ export interface DataServicesArgs {
   readonly clusterClientSecurityGroupIds?: pulumi.Input<string>[];
   /** The EKS cluster, when it is part of the stack: Pod Identity associations wait for it. */
   readonly cluster?: pulumi.Resource;
+  /**
+   * The roles that administer the search domain (the stack's deploy role, the platform admins'
+   * Identity Center roles): the only principals that may assume its master role.
+   */
+  readonly searchAdministratorArns: readonly string[];
 }
 
 /** What the edge needs from the data services (not stack outputs). */
@@ -202,6 +207,7 @@ export function dataServices(
       naming,
       accountId: cfg.accountId,
       region: cfg.region,
+      administratorArns: args.searchAdministratorArns,
       domainName: names.searchDomain,
       domainArn: searchDomainArn,
       engineVersion: VERSIONS.engines.opensearch,

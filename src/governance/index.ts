@@ -16,3 +16,4 @@ export {
 export { CHART_PREFIX } from "./registry";
 export { ECR_PULL_ACTIONS } from "./registry-policies";
 export { identityCenterRoleArnPattern } from "./scp";
+export { KEY_ADMIN_ACTIONS } from "./secrets-key-policy";

@@ -12,6 +12,7 @@ import {
   stackValue,
   within,
 } from "../support/harness";
+import { allows as evaluate } from "../support/policy-evaluator";
 
 /** The data services and payments pipeline, asserted on the offline plans of dev, preprod and prod. */
 
@@ -171,6 +172,24 @@ describe("the flow's wiring (dev)", () => {
     const principal = statement?.Principal as { AWS: string[] };
     expect(principal.AWS).toEqual([out(plan, "searchMasterRoleArn"), lambdaRole, roles.worker, roles.api]);
     expect(statement?.Resource).toBe("arn:aws:es:eu-west-2:529381746102:domain/platform-dev-payments/*");
+  });
+
+  it("the OpenSearch master role trusts the deploy role and the platform admins only: a developer in dev cannot assume it", async () => {
+    const plan = await planStack("dev");
+    const role = named(plan, "aws:iam/role:Role", "search-master-role");
+    const trust = policyOf(role, "assumeRolePolicy");
+    const assumes = (arn: string) =>
+      evaluate(trust, { action: "sts:AssumeRole", principal: { arn }, context: { "aws:PrincipalArn": arn } });
+    const admins = stackValue<{ access: { admin: string[] } }>("dev", "platform:cluster").access.admin;
+    expect(admins.length).toBeGreaterThan(0);
+    for (const arn of ["arn:aws:iam::529381746102:role/platform-deploy", ...admins])
+      expect(assumes(arn), arn).toBe(true);
+    expect(
+      assumes(
+        "arn:aws:iam::529381746102:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_Developer_0123456789abcdef",
+      ),
+    ).toBe(false);
+    expect(assumes("arn:aws:iam::529381746102:role/platform-dev-payments-api")).toBe(false);
   });
 
   it("SES: DKIM and MAIL FROM records in the configured zone; bounces and complaints reach the alerts topic", async () => {

@@ -36,7 +36,9 @@ describe.each(ENVS)("%s as a spoke", (env) => {
       allows(trust, { action: "sts:AssumeRole", principal: { arn }, context: { "aws:PrincipalArn": arn } });
     const hub = plans.management.outputs;
     expect(by(String(hub.argocdRoleArn))).toBe(true);
-    expect(by(String(hub.argocdRegistrarRoleArn))).toBe(false);
+    for (const registrar of Object.values(hub.argocdRegistrarRoleArns as Record<string, string>)) {
+      expect(by(registrar)).toBe(false);
+    }
     expect(by(stackValue<string>(env, "platform:deployRoleArn"))).toBe(false);
     expect(by("arn:aws:iam::318274619203:role/platform-deploy")).toBe(false);
     expect(trust.Statement).toHaveLength(1);
@@ -127,15 +129,21 @@ describe.each(ENVS)("%s as a spoke", (env) => {
     expect(Buffer.from(parsed.tlsClientConfig.caData, "base64").toString()).toMatch(
       /^-----BEGIN CERTIFICATE-----/,
     );
-    // The registration is allowed by the registrar's Role in the hub.
-    const registrar = object(
-      plans.management,
-      "kubernetes:rbac.authorization.k8s.io/v1:Role",
-      "argocd-registrar",
-    ) as unknown as {
-      rules: { resourceNames?: string[] }[];
-    };
-    expect(registrar.rules.flatMap((r) => r.resourceNames ?? [])).toContain(secret.metadata.name);
+    // The registration is allowed by this environment's registrar Role in the hub, and only by it.
+    const registrar = (e: Env) =>
+      object(
+        plans.management,
+        "kubernetes:rbac.authorization.k8s.io/v1:Role",
+        `argocd-registrar-${e}`,
+      ) as unknown as { rules: { resourceNames?: string[] }[] };
+    for (const e of ENVS) {
+      expect(
+        registrar(e)
+          .rules.flatMap((r) => r.resourceNames ?? [])
+          .includes(secret.metadata.name),
+        e,
+      ).toBe(e === env);
+    }
   });
 
   it("reaches the hub as the registrar, through its own deploy role", () => {
@@ -155,7 +163,7 @@ describe.each(ENVS)("%s as a spoke", (env) => {
     expect(command).toBe("sh");
     expect(args.slice(3)).toEqual([
       stackValue<string>(env, "platform:deployRoleArn"),
-      hub.argocdRegistrarRoleArn,
+      (hub.argocdRegistrarRoleArns as Record<string, string>)[env],
       "platform-management-eks",
       "eu-west-2",
       `pulumi-platform-${env}-registrar`,
