@@ -6,6 +6,7 @@ import { edgeStack } from "./edge";
 import { gitopsSpokeStack } from "./gitops";
 import { DEPLOY_ROLE_NAME, roleArn } from "./governance";
 import { stackNetwork } from "./network";
+import { securityEnvironmentStack } from "./security";
 import type { EnvironmentConfig } from "./stack-config";
 import { transitSpokeStack } from "./transit";
 
@@ -15,6 +16,9 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
   const management = await readManagementOutputs(cfg.project);
 
   const network = stackNetwork(cfg, { vpnClientCidr: management.vpnClientCidr }, provider);
+
+  // ── account baseline (S3 Block Public Access, AWS Config recorder, budget) ──
+  securityEnvironmentStack(cfg, management, provider);
 
   // ── transit (Transit Gateway attachment and routes) ──
   const transit = transitSpokeStack(cfg, network, management, provider);

@@ -16,6 +16,7 @@ import { EDGE_RULES, edgeShape } from "./edge";
 import { GITOPS_RULES, gitopsEnvironmentShape, gitopsManagementShape } from "./gitops";
 import { GOVERNANCE_RULES, governanceShape } from "./governance";
 import { NETWORK_RULES, networkShape } from "./network";
+import { SECURITY_RULES, securityEnvironmentShape, securityManagementShape } from "./security";
 import { TRANSIT_RULES, transitShape } from "./transit";
 
 /**
@@ -33,6 +34,7 @@ export const managementSchema = z
     ...governanceShape,
     ...transitShape,
     ...gitopsManagementShape,
+    ...securityManagementShape,
   })
   .strict();
 export const environmentSchema = z
@@ -43,6 +45,7 @@ export const environmentSchema = z
     ...dataShape,
     ...edgeShape,
     ...gitopsEnvironmentShape,
+    ...securityEnvironmentShape,
   })
   .strict();
 
@@ -61,6 +64,7 @@ export const RULES: readonly Rule<ManagementSettings | EnvironmentSettings>[] = 
   ...CLUSTER_RULES,
   ...GITOPS_RULES,
   ...NETWORK_RULES,
+  ...SECURITY_RULES,
 ];
 
 /** Validates one stack's raw configuration into the model; throws `ConfigError`. Pure. */

@@ -38,6 +38,8 @@ export const managementOutputsSchema = z.object({
   argocdRegistrarRoleArns: z.record(z.string(), roleArn),
   /** ArgoCD's role: the one an environment's deployer role trusts. */
   argocdRoleArn: roleArn,
+  /** The central AWS Config bucket (security account) every account's recorder delivers to. */
+  configBucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name"),
 });
 
 export type ManagementOutputs = z.infer<typeof managementOutputsSchema>;

@@ -6,8 +6,12 @@ export interface PrivateBucketArgs {
   readonly naming: NameContext;
   /** Physical bucket name (globally unique). */
   readonly name: pulumi.Input<string>;
-  /** KMS key every object is encrypted with by default (bucket keys on). */
-  readonly keyArn: pulumi.Input<string>;
+  /**
+   * KMS key every object is encrypted with by default (bucket keys on). Unset: S3-managed keys
+   * (SSE-S3), for the buckets AWS services deliver logs into that cannot use a customer key
+   * (S3 server access logs, AWS Config from other accounts).
+   */
+  readonly keyArn?: pulumi.Input<string>;
   /** Protect the bucket itself against deletion (production-grade stacks, audit logs). */
   readonly protect: boolean;
 }
@@ -20,15 +24,21 @@ export interface PrivateBucket {
 
 /**
  * A bucket nobody outside can read: all public access blocked, ACLs disabled (owner enforced),
- * versioned, and SSE-KMS with the given key and bucket keys. Children are named `<id>-…` and
- * parented to `parent`; policies and lifecycles stay with the caller.
+ * versioned, and SSE-KMS with the given key and bucket keys (SSE-S3 when no key is given).
+ * Children are named `<id>-…` and parented to `parent` (through `provider` when given, e.g. another
+ * account's); policies and lifecycles stay with the caller.
  */
-export function privateBucket(id: string, args: PrivateBucketArgs, parent: pulumi.Resource): PrivateBucket {
-  const opts = { parent };
+export function privateBucket(
+  id: string,
+  args: PrivateBucketArgs,
+  parent: pulumi.Resource,
+  provider?: pulumi.ProviderResource,
+): PrivateBucket {
+  const opts = provider ? { parent, provider } : { parent };
   const bucket = new aws.s3.Bucket(
     `${id}-bucket`,
     { bucket: args.name, forceDestroy: false, tags: nameTag(args.naming, id) },
-    { parent, protect: args.protect },
+    { ...opts, protect: args.protect },
   );
   new aws.s3.BucketOwnershipControls(
     `${id}-ownership`,
@@ -56,10 +66,12 @@ export function privateBucket(id: string, args: PrivateBucketArgs, parent: pulum
     {
       bucket: bucket.id,
       rules: [
-        {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.keyArn },
-          bucketKeyEnabled: true,
-        },
+        args.keyArn === undefined
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+          : {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.keyArn },
+              bucketKeyEnabled: true,
+            },
       ],
     },
     opts,

@@ -2,6 +2,7 @@
  * The management account's governance: organization and accounts, guardrails (SCPs, RCPs),
  * Identity Center, CI roles, per-stack secrets keys, registries, the organization trail.
  */
+export type { TrailDataEvents } from "./audit-policies";
 export { GOVERNANCE_RULES, governanceShape, type RegistriesConfig } from "./governance-config";
 export { governanceStack } from "./governance-stack";
 export {
@@ -10,6 +11,7 @@ export {
   NETWORK_HUB_ROLE_NAME,
   networkHubPermissions,
   type Operators,
+  ORGANIZATION_ACCESS_ROLE_NAME,
   PREVIEW_ROLE_NAME,
   roleArn,
 } from "./platform-roles";

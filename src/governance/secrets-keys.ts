@@ -10,7 +10,7 @@ export interface StackKeyAccess {
   readonly environmentAccountId: pulumi.Input<string>;
   /** Exact role ARNs that deploy the stack (the CI role here, the deploy role there). */
   readonly deployRoleArns: pulumi.Input<string>[];
-  /** ArnLike patterns of the people who may add secrets (encrypt only for prod and management). */
+  /** ArnLike patterns of the people who may add and read secrets (ignored for prod and management: admins only). */
   readonly developerPrincipalArns: readonly string[];
 }
 
@@ -28,7 +28,7 @@ export interface SecretsKeysArgs {
  * One customer-managed KMS key per stack, `alias/platform-<stack>-secrets`, for its SOPS files and
  * its Pulumi secrets provider: rotation on, a 30-day deletion window, protected and retained. The
  * key policy (`secretsKeyPolicy`) lets only the administrators and the stack's deploy roles
- * decrypt prod and management secrets.
+ * decrypt prod and management secrets, and only the administrators add them.
  */
 export class SecretsKeys extends pulumi.ComponentResource {
   readonly keyArns = {} as Record<StackName, pulumi.Output<string>>;
