@@ -1,5 +1,6 @@
 import { ARGO_CD } from "../cluster";
 import { isStackName, STACKS } from "../core/environments";
+import { podSecurityLabels } from "../core/pod-security";
 
 /**
  * ArgoCD's hub-and-spoke objects as plain data (after the gitops-bridge pattern): each environment
@@ -433,12 +434,28 @@ export function deployerRbacManifests() {
   });
 }
 
-/** The namespace ArgoCD deploys the chart into, created by the environment stack (ArgoCD may not). */
-export function paymentsNamespaceManifest() {
+/**
+ * The namespace ArgoCD deploys the chart into, created by the environment stack (ArgoCD may not).
+ * Pod Security Admission enforces the `restricted` standard there (and warns and audits against
+ * it): every pod the chart renders, including the smoke-test Jobs of the canary analysis, runs as
+ * non-root with no privilege escalation, all capabilities dropped and the runtime's seccomp profile.
+ */
+export function paymentsNamespaceManifest(a: { readonly kubernetesVersion: string }) {
   return {
     apiVersion: "v1",
     kind: "Namespace",
-    metadata: { name: PAYMENTS_NAMESPACE, labels: { "app.kubernetes.io/part-of": "payments" } },
+    metadata: {
+      name: PAYMENTS_NAMESPACE,
+      labels: {
+        "app.kubernetes.io/part-of": "payments",
+        ...podSecurityLabels({
+          enforce: "restricted",
+          warn: "restricted",
+          audit: "restricted",
+          kubernetesVersion: a.kubernetesVersion,
+        }),
+      },
+    },
   };
 }
 

@@ -22,7 +22,10 @@ export type GitOpsHubStackConfig = StackBasics & {
 };
 
 /** What a spoke reads of an environment stack's model. */
-export type GitOpsSpokeStackConfig = StackBasics & { readonly gitops: GitOpsEnvironmentConfig };
+export type GitOpsSpokeStackConfig = StackBasics & {
+  readonly gitops: GitOpsEnvironmentConfig;
+  readonly cluster: { readonly kubernetesVersion: string };
+};
 
 /** The environments the hub serves, with their accounts (from the stack files) and cluster names. */
 export function servedEnvironments(cfg: GitOpsHubStackConfig) {
@@ -135,6 +138,7 @@ export function gitopsSpokeStack(
       argoCdRoleArn: management.argocdRoleArn,
       chartVersion: cfg.gitops.chartVersion,
       autoSync: cfg.gitops.autoSync,
+      kubernetesVersion: cfg.cluster.kubernetesVersion,
       hubProvider,
       protect: cfg.info.productionGrade,
       // Argo Rollouts, External Secrets and the ingress classes first: what the chart needs.

@@ -74,7 +74,7 @@ describe("ArgoCD objects are valid against their real schemas", () => {
       ];
     }),
     ...Object.values(deployerRbacManifests()),
-    paymentsNamespaceManifest(),
+    paymentsNamespaceManifest({ kubernetesVersion: "1.33" }),
   ];
 
   it.each(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]))("%s", (_, o) => {

@@ -87,12 +87,32 @@ describe.each(ENVS)("%s as a spoke", (env) => {
     expect(p.resources.filter((r) => /ClusterRole/.test(r.type))).toEqual([]);
   });
 
-  it("creates the payments namespace itself, kept when the resource goes", () => {
+  it("creates the payments namespace itself, restricted by Pod Security Admission, kept when the resource goes", () => {
     const ns = named(plans[env], "kubernetes:core/v1:Namespace", "payments-namespace");
     expect(validateObject(object(plans[env], "kubernetes:core/v1:Namespace", "payments-namespace"))).toEqual(
       [],
     );
     expect((ns.inputs.metadata as { name: string }).name).toBe("payments");
+    // Pod Security Admission: the restricted standard, enforced, pinned to the cluster's version.
+    expect((ns.inputs.metadata as { labels: Record<string, string> }).labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/enforce-version": "v1.33",
+      "pod-security.kubernetes.io/warn": "restricted",
+      "pod-security.kubernetes.io/audit": "restricted",
+    });
+    // Every other namespace the platform installs into is warned and audited against baseline.
+    const patches = ofType(plans[env], "kubernetes:core/v1:NamespacePatch").map(
+      (p) => p.inputs.metadata as { name: string; labels: Record<string, string> },
+    );
+    expect(patches.map((p) => p.name).sort()).toEqual(["argo-rollouts", "external-dns", "external-secrets"]);
+    for (const p of patches) {
+      expect(p.labels).toEqual({
+        "pod-security.kubernetes.io/warn": "baseline",
+        "pod-security.kubernetes.io/warn-version": "v1.33",
+        "pod-security.kubernetes.io/audit": "baseline",
+        "pod-security.kubernetes.io/audit-version": "v1.33",
+      });
+    }
     expect(ns.retainOnDelete).toBe(true);
     expect(ns.protect).toBe(env !== "dev");
     expect(ns.provider).toBe("k8s");
