@@ -6,6 +6,8 @@ import { edgeStack } from "./edge";
 import { gitopsSpokeStack } from "./gitops";
 import { DEPLOY_ROLE_NAME, roleArn } from "./governance";
 import { stackNetwork } from "./network";
+import { recoveryStack } from "./recovery";
+import { sopsSecretsStack } from "./secrets";
 import { securityEnvironmentStack } from "./security";
 import type { EnvironmentConfig } from "./stack-config";
 import { transitSpokeStack } from "./transit";
@@ -44,6 +46,12 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
     { provider },
   );
 
+  // ── secrets from SOPS files (secrets/<stack>/*.yaml), decrypted at deploy, into Secrets Manager ──
+  const sops = sopsSecretsStack(cfg, data.forSecrets, provider);
+
+  // ── backups (AWS Backup of the payment stores, copies in a second region) ──
+  const recovery = recoveryStack(cfg, data.forRecovery, provider);
+
   // ── edge (CloudFront, WAF and certificate in us-east-1, DNS) ──
   const edge = edgeStack(cfg, data.forEdge, provider);
 
@@ -55,6 +63,8 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
     ...cluster.outputs,
     ...gitops,
     ...data.outputs,
+    ...recovery,
+    ...sops,
     ...edge,
   };
 }

@@ -16,6 +16,7 @@ import { EDGE_RULES, edgeShape } from "./edge";
 import { GITOPS_RULES, gitopsEnvironmentShape, gitopsManagementShape } from "./gitops";
 import { GOVERNANCE_RULES, governanceShape } from "./governance";
 import { NETWORK_RULES, networkShape } from "./network";
+import { RECOVERY_RULES, recoveryShape } from "./recovery";
 import { SECURITY_RULES, securityEnvironmentShape, securityManagementShape } from "./security";
 import { TRANSIT_RULES, transitShape } from "./transit";
 
@@ -46,6 +47,7 @@ export const environmentSchema = z
     ...edgeShape,
     ...gitopsEnvironmentShape,
     ...securityEnvironmentShape,
+    ...recoveryShape,
   })
   .strict();
 
@@ -65,6 +67,7 @@ export const RULES: readonly Rule<ManagementSettings | EnvironmentSettings>[] = 
   ...GITOPS_RULES,
   ...NETWORK_RULES,
   ...SECURITY_RULES,
+  ...RECOVERY_RULES,
 ];
 
 /** Validates one stack's raw configuration into the model; throws `ConfigError`. Pure. */

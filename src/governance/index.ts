@@ -18,4 +18,4 @@ export {
 export { CHART_PREFIX } from "./registry";
 export { ECR_PULL_ACTIONS } from "./registry-policies";
 export { identityCenterRoleArnPattern } from "./scp";
-export { KEY_ADMIN_ACTIONS } from "./secrets-key-policy";
+export { KEY_ADMIN_ACTIONS, secretsKeyAlias } from "./secrets-key-policy";

@@ -12,6 +12,7 @@ import {
 } from "../core/config-loader";
 import { isStackName, MANAGEMENT_STACK, STACKS, stackFileName } from "../core/environments";
 import { parseManagementOutputs } from "../core/management-outputs";
+import { placeholderDecrypter, useSopsDecrypter } from "../secrets";
 import { parseStackConfig } from "../stack-config";
 import { type MockContext, mockResource } from "./mock-state";
 
@@ -156,6 +157,9 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
     stackOutputs: stackOutputs ?? {},
     providerRegions: new Map(),
   };
+
+  // No KMS offline: SOPS files are read but not decrypted (their values become a placeholder).
+  useSopsDecrypter(placeholderDecrypter);
 
   const registered: { args: MockResourceArgs }[] = [];
   await pulumi.runtime.setMocks(
