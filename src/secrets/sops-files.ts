@@ -169,11 +169,7 @@ export function readSecretFiles(a: {
       );
     }
     const keys = meta.data.kms.map((k) => k.arn);
-    if (
-      !keys.some(
-        (arn) => arn.endsWith(`:${a.keyAlias}`) || arn.endsWith(`/${a.keyAlias.replace(/^alias\//, "")}`),
-      )
-    ) {
+    if (!keys.some((arn) => arn.endsWith(`:${a.keyAlias}`))) {
       throw new SecretFileError(
         file,
         `is encrypted for ${keys.join(", ")}, not for the ${a.stack} key ${a.keyAlias}`,
