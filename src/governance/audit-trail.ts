@@ -38,6 +38,8 @@ export class AuditTrail extends pulumi.ComponentResource {
   readonly accessLogBucketName: string;
   readonly trailArn: string;
   readonly logGroupName: string;
+  /** The trail's CloudWatch Logs group, as an output: what reads it waits for it to exist. */
+  readonly logGroup: pulumi.Output<string>;
 
   constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:audit:AuditTrail", name, {}, opts);
@@ -152,6 +154,7 @@ export class AuditTrail extends pulumi.ComponentResource {
       },
       parent,
     );
+    this.logGroup = logGroup.name;
     const logsRole = serviceRole(
       "org-trail-logs-role",
       { naming, roleName: "org-trail-logs", service: "cloudtrail.amazonaws.com" },

@@ -211,7 +211,7 @@ export function governanceStack(
     rootId: org.rootId,
     memberAccountIds: org.accountIds,
     securityAccount: { id: org.securityAccountId, provider: securityProvider },
-    trailLogGroupName: audit.logGroupName,
+    trailLogGroupName: audit.logGroup,
     deployRoleArns: ci.deployRoleArns,
     outputs: {
       organizationId: org.organizationId,

@@ -192,7 +192,13 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   };
   process.on("unhandledRejection", onStray);
   try {
-    return await collect(stack, main, pending, byResource, registered);
+    const result = await collect(stack, main, pending, byResource, registered);
+    // The management stack planned with its committed config is exactly what the environments
+    // read: keep its outputs, so planning an environment afterwards does not evaluate it again.
+    if (stack === MANAGEMENT_STACK && options.root === undefined && options.configOverrides === undefined) {
+      outputsCache.set(root, result.outputs);
+    }
+    return result;
   } finally {
     // Let the rejected registrations settle before unhooking.
     await new Promise((r) => setImmediate(r));

@@ -201,12 +201,12 @@ export class DetectiveControls extends pulumi.ComponentResource {
     );
 
     // The central Config bucket: SSE-S3, because recorders of other accounts cannot use a key here.
-    this.configBucketName = pulumi
+    const configBucketName = pulumi
       .output(args.securityAccountId)
       .apply((id) => physicalName(naming, "config", id));
     const { bucket, publicAccessBlock } = privateBucket(
       "config",
-      { naming, name: this.configBucketName, protect: true },
+      { naming, name: configBucketName, protect: true },
       this,
       args.securityProvider,
     );
@@ -226,18 +226,20 @@ export class DetectiveControls extends pulumi.ComponentResource {
       },
       inSecurity,
     );
-    new aws.s3.BucketPolicy(
+    const bucketPolicy = new aws.s3.BucketPolicy(
       "config-bucket-policy",
       {
         bucket: bucket.id,
         policy: pulumi
-          .all([this.configBucketName, args.organizationId, pulumi.all(args.recordingAccountIds)])
+          .all([configBucketName, args.organizationId, pulumi.all(args.recordingAccountIds)])
           .apply(([bucketName, organizationId, accountIds]) =>
             toJson(configBucketPolicy({ bucketName, organizationId, accountIds })),
           ),
       },
       { ...inSecurity, dependsOn: [publicAccessBlock] },
     );
+    // Recorders deliver only once the bucket admits them: the name carries the policy as a dependency.
+    this.configBucketName = pulumi.all([configBucketName, bucketPolicy.id]).apply(([name]) => name);
 
     for (const region of regions) {
       new aws.accessanalyzer.Analyzer(

@@ -18,7 +18,7 @@ export interface SecurityAlertsArgs {
   /** The security tooling account, whose forwarder puts high-severity findings on this account's bus. */
   readonly securityAccountId: pulumi.Input<string>;
   /** The organization trail's CloudWatch Logs group (every account's events). */
-  readonly trailLogGroupName: string;
+  readonly trailLogGroupName: pulumi.Input<string>;
   /** Subscribed to the topic; none when unset. */
   readonly email: string | undefined;
 }

@@ -23,7 +23,7 @@ export interface OrganizationFacts {
   readonly memberAccountIds: Readonly<Record<string, pulumi.Input<string>>>;
   readonly securityAccount: { readonly id: pulumi.Output<string>; readonly provider: aws.Provider };
   /** The organization trail's CloudWatch Logs group. */
-  readonly trailLogGroupName: string;
+  readonly trailLogGroupName: pulumi.Input<string>;
 }
 
 /**

@@ -16,10 +16,11 @@ const ENVS = ["dev", "preprod", "prod"] as const;
 type Env = (typeof ENVS)[number];
 const plans = {} as Record<Env | "management", PlanResult>;
 
+// Four whole stacks, evaluated once for the file: more than the default hook timeout on a busy machine.
 beforeAll(async () => {
   plans.management = await planStack("management");
   for (const env of ENVS) plans[env] = await planStack(env);
-});
+}, 180_000);
 
 const gitops = (env: Env) => stackValue<{ chartVersion: string; autoSync: boolean }>(env, "platform:gitops");
 const clusterSecret = (env: Env) => object(plans[env], "kubernetes:core/v1:Secret", "argocd-cluster-secret");
