@@ -10,15 +10,7 @@ import {
   securityAlertsTopicPolicy,
   securityHubStandards,
 } from "../../src/security/security-policies";
-import {
-  DEPLOY_PATTERNS,
-  ORG_ID,
-  OUTSIDER,
-  PROD,
-  role,
-  SCP_ARGS,
-  ssoRole,
-} from "../governance/policy-fixtures";
+import { ORG_ID, OUTSIDER, PROD, role, SCP_ARGS, ssoRole } from "../governance/policy-fixtures";
 import { expectConfigError, stackValue } from "../support/harness";
 import { allows, denies } from "../support/policy-evaluator";
 
