@@ -1,8 +1,9 @@
 // Import rules for src/, checked in CI (`npm run deps`, part of `.ci/run`).
 //
 // - No import cycles, at any length.
-// - src/<area>/ (network, transit, governance, cluster, gitops, data, edge, plan) is used by other
-//   areas only through its index.ts; inside an area, files import each other freely.
+// - src/<area>/ (network, transit, governance, cluster, gitops, data, edge, security, recovery,
+//   secrets, plan) is used by other areas only through its index.ts; inside an area, files import
+//   each other freely.
 // - src/core/ is shared plumbing: it imports no area and no composition root, so it can never
 //   close a cycle through them. Areas may import core's files directly.
 // - Areas never import the composition roots (src/*.ts: program, stack-config, management,

@@ -23,15 +23,6 @@ const KEY_OF: Record<string, (p: Props) => { encrypted: boolean; key: unknown; k
     const ear = obj(p.encryptAtRest);
     return { encrypted: ear?.enabled === true, key: read(ear, "kmsKeyId"), keySet: isSet(ear, "kmsKeyId") };
   },
-  [T.bucketEncryption]: (p) => {
-    const rule = obj(list(p.rules)[0]);
-    const def = obj(rule?.applyServerSideEncryptionByDefault);
-    return {
-      encrypted: def?.sseAlgorithm === "aws:kms" || def?.sseAlgorithm === "aws:kms:dsse",
-      key: read(def, "kmsMasterKeyId"),
-      keySet: isSet(def, "kmsMasterKeyId"),
-    };
-  },
   [T.topic]: (p) => ({ encrypted: true, key: read(p, "kmsMasterKeyId"), keySet: isSet(p, "kmsMasterKeyId") }),
   [T.logGroup]: (p) => ({ encrypted: true, key: read(p, "kmsKeyId"), keySet: isSet(p, "kmsKeyId") }),
   [T.lambda]: (p) => ({ encrypted: true, key: read(p, "kmsKeyArn"), keySet: isSet(p, "kmsKeyArn") }),
@@ -54,7 +45,7 @@ const KEY_OF: Record<string, (p: Props) => { encrypted: boolean; key: unknown; k
 /** Application secrets: in the environments, what External Secrets and the workloads read. */
 const ENVIRONMENT_ONLY = [T.secret];
 
-function keyProblem(key: unknown, ctx: PolicyContext): string | undefined {
+export function keyProblem(key: unknown, ctx: PolicyContext): string | undefined {
   if (typeof key !== "string") return undefined; // unknown until the key exists: the presence check holds
   if (/(^|:)alias\/aws\//.test(key)) return `uses the AWS-managed key ${key}`;
   const arn = /^arn:aws[\w-]*:kms:[\w-]+:(\d{12}):/.exec(key);
@@ -69,7 +60,7 @@ export const encryptionPolicies: PolicyGroup = (ctx) => [
     name: "encrypted-with-stack-key",
     cls: "baseline",
     description:
-      "Data stores, logs, topics and the cluster's secrets are encrypted with a customer-managed KMS key of the stack's own account.",
+      "Data stores, logs, topics and the cluster's secrets are encrypted with a customer-managed KMS key of the stack's own account (buckets: s3-encrypted-with-stack-key).",
     remediationSteps:
       "Pass the environment's key (the data key for data services, the cluster key for EKS, the flow-log key for flow logs) as the store's KMS key; never rely on an AWS-owned or AWS-managed key, which the account's key policy cannot restrict or audit.",
     validateResource: forTypes(

@@ -1,6 +1,8 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { ENCRYPTION_TAG, SSE_S3_REASONS } from "../src/core/private-bucket";
+import { keyProblem } from "./encryption-policies";
 import type { PolicyGroup } from "./policy-types";
-import { decoded, list, obj, read, referenced, T } from "./props";
+import { decoded, isSet, list, obj, read, referenced, T } from "./props";
 
 const BUCKETS = [T.bucket, T.bucketV2];
 
@@ -26,7 +28,49 @@ function deniesInsecureTransport(policy: unknown): boolean {
   });
 }
 
-export const storagePolicies: PolicyGroup = () => [
+export const storagePolicies: PolicyGroup = (ctx) => [
+  {
+    name: "s3-encrypted-with-stack-key",
+    cls: "baseline",
+    description:
+      "Every bucket encrypts with a customer-managed KMS key of the stack's account; SSE-S3 only where an AWS log delivery cannot use one, with the reason on the bucket.",
+    remediationSteps: `Create buckets with privateBucket() (src/core/private-bucket.ts) and the environment's key; only a bucket an AWS service delivers logs into that cannot use a customer key passes sseS3Reason (${Object.keys(SSE_S3_REASONS).join(", ")}), which privateBucket() writes in the ${ENCRYPTION_TAG} tag.`,
+    validateStack: (args, report) => {
+      for (const bucket of args.resources.filter((r) =>
+        BUCKETS.includes(r.type as (typeof BUCKETS)[number]),
+      )) {
+        const configs = configsOf(bucket, T.bucketEncryption, args.resources);
+        if (configs.length === 0) {
+          report(`bucket "${bucket.name}" names no default encryption: AWS would use SSE-S3`, bucket.urn);
+          continue;
+        }
+        for (const c of configs) {
+          const def = obj(obj(list(c.props.rules)[0])?.applyServerSideEncryptionByDefault);
+          const algorithm = def?.sseAlgorithm;
+          if (algorithm === "aws:kms" || algorithm === "aws:kms:dsse") {
+            if (!isSet(def, "kmsMasterKeyId")) {
+              report(
+                `bucket "${bucket.name}" uses SSE-KMS without naming a key: AWS would pick its own`,
+                bucket.urn,
+              );
+            } else {
+              const problem = keyProblem(read(def, "kmsMasterKeyId"), ctx);
+              if (problem) report(`bucket "${bucket.name}" ${problem}`, bucket.urn);
+            }
+            continue;
+          }
+          const tag = String(obj(bucket.props.tags)?.[ENCRYPTION_TAG] ?? "");
+          const reason = /^SSE-S3: (.+)$/.exec(tag)?.[1];
+          if (!reason || !(reason in SSE_S3_REASONS)) {
+            report(
+              `bucket "${bucket.name}" is encrypted with S3-managed keys without a log-delivery reason (${ENCRYPTION_TAG} tag: ${tag || "none"})`,
+              bucket.urn,
+            );
+          }
+        }
+      }
+    },
+  },
   {
     name: "s3-public-access-blocked",
     cls: "baseline",

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs the tools the tests need, each by its own ecosystem's installer and pinned here:
-# helm and actionlint into .tools/bin, built from source with `go install module@version` (no
-# prebuilt binaries are downloaded); zizmor (the GitHub Actions security linter) into the
-# project-local Python venv .tools/venv with pip. Idempotent: a tool already present at the
-# pinned version is skipped, so `npm test` pays the install once.
+# Installs the tools the tests and the deploy need, each by its own ecosystem's installer and
+# pinned here: helm, actionlint and sops into .tools/bin, built from source with
+# `go install module@version` (no prebuilt binaries are downloaded); zizmor (the GitHub Actions
+# security linter) into the project-local Python venv .tools/venv with pip. Idempotent: a tool
+# already present at the pinned version is skipped, so `npm test` pays the install once.
+#
+#   bash scripts/install-tools.sh          # every tool (what `npm test` runs)
+#   bash scripts/install-tools.sh sops     # only the named tools (the deploy needs only sops)
 set -euo pipefail
 
 # Pinned versions: bump here, nowhere else.
@@ -14,6 +17,10 @@ HELM_VERSION="v3.19.5"
 ACTIONLINT_MODULE="github.com/rhysd/actionlint/cmd/actionlint"
 # renovate: datasource=go depName=github.com/rhysd/actionlint
 ACTIONLINT_VERSION="v1.7.12"
+# SOPS: the program decrypts secrets/<stack>/*.yaml with it at deploy time (src/secrets/).
+SOPS_MODULE="github.com/getsops/sops/v3/cmd/sops"
+# renovate: datasource=go depName=github.com/getsops/sops/v3
+SOPS_VERSION="v3.13.3"
 # renovate: datasource=pypi depName=zizmor
 ZIZMOR_VERSION="1.32.0"
 
@@ -21,16 +28,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$root/.tools/bin"
 mkdir -p "$bin"
 
-if ! command -v go >/dev/null 2>&1; then
-  echo "install-tools: Go is required to build helm and actionlint (go install); install Go >= 1.24 first" >&2
-  exit 1
-fi
-
 install_tool() {
   local name="$1" module="$2" version="$3"
   local stamp="$bin/.$name.version"
   if [[ -x "$bin/$name" && -f "$stamp" && "$(cat "$stamp")" == "$version" ]]; then
     return 0
+  fi
+  if ! command -v go >/dev/null 2>&1; then
+    echo "install-tools: Go is required to build $name (go install); install Go >= 1.24 first" >&2
+    exit 1
   fi
   local started=$SECONDS
   echo "install-tools: building $name $version with go install (first run only, takes a few minutes on 2 cores)..."
@@ -39,21 +45,33 @@ install_tool() {
   echo "install-tools: $name $version ready in $((SECONDS - started))s"
 }
 
-install_tool helm "$HELM_MODULE" "$HELM_VERSION"
-install_tool actionlint "$ACTIONLINT_MODULE" "$ACTIONLINT_VERSION"
-
 # zizmor from PyPI into the project's own venv (never the system Python).
-venv="$root/.tools/venv"
-zizmor_stamp="$venv/.zizmor.version"
-if [[ ! -x "$venv/bin/zizmor" || ! -f "$zizmor_stamp" || "$(cat "$zizmor_stamp")" != "$ZIZMOR_VERSION" ]]; then
+install_zizmor() {
+  local venv="$root/.tools/venv"
+  local stamp="$venv/.zizmor.version"
+  if [[ -x "$venv/bin/zizmor" && -f "$stamp" && "$(cat "$stamp")" == "$ZIZMOR_VERSION" ]]; then
+    return 0
+  fi
   if ! command -v python3 >/dev/null 2>&1; then
     echo "install-tools: Python 3 is required to install zizmor into .tools/venv" >&2
     exit 1
   fi
-  started=$SECONDS
+  local started=$SECONDS
   echo "install-tools: installing zizmor $ZIZMOR_VERSION into .tools/venv with pip..."
   [[ -x "$venv/bin/pip" ]] || python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "zizmor==$ZIZMOR_VERSION"
-  echo "$ZIZMOR_VERSION" >"$zizmor_stamp"
+  echo "$ZIZMOR_VERSION" >"$stamp"
   echo "install-tools: zizmor $ZIZMOR_VERSION ready in $((SECONDS - started))s"
-fi
+}
+
+wanted=("$@")
+[[ ${#wanted[@]} -eq 0 ]] && wanted=(helm actionlint sops zizmor)
+for tool in "${wanted[@]}"; do
+  case "$tool" in
+    helm) install_tool helm "$HELM_MODULE" "$HELM_VERSION" ;;
+    actionlint) install_tool actionlint "$ACTIONLINT_MODULE" "$ACTIONLINT_VERSION" ;;
+    sops) install_tool sops "$SOPS_MODULE" "$SOPS_VERSION" ;;
+    zizmor) install_zizmor ;;
+    *) echo "install-tools: unknown tool \"$tool\" (expected helm, actionlint, sops or zizmor)" >&2; exit 2 ;;
+  esac
+done

@@ -4,7 +4,11 @@ import { readManagementOutputs } from "./core/management-outputs";
 import { dataServices } from "./data";
 import { edgeStack } from "./edge";
 import { gitopsSpokeStack } from "./gitops";
+import { DEPLOY_ROLE_NAME, roleArn } from "./governance";
 import { stackNetwork } from "./network";
+import { recoveryStack } from "./recovery";
+import { sopsSecretsStack } from "./secrets";
+import { securityEnvironmentStack } from "./security";
 import type { EnvironmentConfig } from "./stack-config";
 import { transitSpokeStack } from "./transit";
 
@@ -13,7 +17,10 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
   // What the management stack provides (Transit Gateway, ArgoCD), validated before anything else.
   const management = await readManagementOutputs(cfg.project);
 
-  const network = stackNetwork(cfg, provider);
+  const network = stackNetwork(cfg, { vpnClientCidr: management.vpnClientCidr }, provider);
+
+  // ── account baseline (S3 Block Public Access, AWS Config recorder, budget) ──
+  securityEnvironmentStack(cfg, management, provider);
 
   // ── transit (Transit Gateway attachment and routes) ──
   const transit = transitSpokeStack(cfg, network, management, provider);
@@ -30,9 +37,21 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
   // RDS and OpenSearch admit the cluster security group (every node, hence every pod) and the worker.
   const data = dataServices(
     cfg,
-    { network, clusterClientSecurityGroupIds: [cluster.cluster.securityGroupId], cluster: cluster.cluster },
+    {
+      network,
+      clusterClientSecurityGroupIds: [cluster.cluster.securityGroupId],
+      cluster: cluster.cluster,
+      // The search domain's master role: the deploy role and the platform admins, nobody else.
+      searchAdministratorArns: [roleArn(cfg.accountId, DEPLOY_ROLE_NAME), ...cfg.cluster.access.admin],
+    },
     { provider },
   );
+
+  // ── secrets from SOPS files (secrets/<stack>/*.yaml), decrypted at deploy, into Secrets Manager ──
+  const sops = sopsSecretsStack(cfg, data.forSecrets, provider);
+
+  // ── backups (AWS Backup of the payment stores, copies in a second region) ──
+  const recovery = recoveryStack(cfg, data.forRecovery, provider);
 
   // ── edge (CloudFront, WAF and certificate in us-east-1, DNS) ──
   const edge = edgeStack(cfg, data.forEdge, provider);
@@ -45,6 +64,8 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
     ...cluster.outputs,
     ...gitops,
     ...data.outputs,
+    ...recovery,
+    ...sops,
     ...edge,
   };
 }

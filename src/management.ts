@@ -1,19 +1,39 @@
 import type * as aws from "@pulumi/aws";
 import { clusterStack } from "./cluster";
 import { ENVIRONMENT_STACKS } from "./core/environments";
+import { auditedPaymentStores } from "./data";
 import { repositoryStack, tailnetStack } from "./delivery";
 import { argoCdPolicy, gitopsHubStack } from "./gitops";
 import { governanceStack } from "./governance";
 import { stackNetwork } from "./network";
+import { securityManagementStack } from "./security";
 import type { ManagementConfig } from "./stack-config";
 import { ROUTER_TAG, transitHubStack, vpnRoutes } from "./transit";
 
 /** The management account: organization, identity, shared networking, ArgoCD cluster, registries. */
 export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
-  const network = stackNetwork(cfg, provider);
+  const network = stackNetwork(cfg, { vpnClientCidr: cfg.transit.vpnClientCidr }, provider);
 
   // ── organization, guardrails, identity, CI roles, keys, registries, audit ──
-  const governance = governanceStack(cfg, provider);
+  // The trail records the data events of the environments' payment stores (named from their stack files).
+  const stores = ENVIRONMENT_STACKS.flatMap((env) => {
+    const peer = cfg.peers[env];
+    return peer.accountId
+      ? [
+          auditedPaymentStores(
+            { project: cfg.project, stack: env },
+            { accountId: peer.accountId, region: peer.region ?? cfg.region },
+          ),
+        ]
+      : [];
+  });
+  const governance = governanceStack(cfg, provider, {
+    s3BucketNames: stores.map((s) => s.archiveBucket),
+    dynamodbTableArns: stores.map((s) => s.tableArn),
+  });
+
+  // ── security baseline (detective controls from the security account, alerts, budgets) ──
+  const security = securityManagementStack(cfg, governance, provider);
 
   // ── the tailnet (policy, subnet routers' key, CI's OAuth client) ──
   const tailnet = tailnetStack(cfg, { advertised: vpnRoutes(cfg), routerTag: ROUTER_TAG });
@@ -47,6 +67,7 @@ export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
     ...governance.outputs,
     ...tailnet.outputs,
     ...transit.outputs,
+    ...security,
     ...cluster.outputs,
     ...gitops,
     ...repository.outputs,

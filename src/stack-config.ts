@@ -13,6 +13,12 @@ import { GITOPS_RULES, gitopsEnvironmentShape, gitopsManagementShape } from "./g
 import { GOVERNANCE_RULES, governanceShape } from "./governance/governance-config";
 import { PREVIEW_ROLE_NAME } from "./governance/platform-roles";
 import { NETWORK_RULES, networkShape } from "./network/network-config";
+import { RECOVERY_RULES, recoveryShape } from "./recovery/recovery-config";
+import {
+  SECURITY_RULES,
+  securityEnvironmentShape,
+  securityManagementShape,
+} from "./security/security-config";
 import { TRANSIT_RULES, transitShape } from "./transit/transit-config";
 
 /**
@@ -31,6 +37,7 @@ export const managementSchema = z
     ...transitShape,
     ...deliveryShape,
     ...gitopsManagementShape,
+    ...securityManagementShape,
   })
   .strict();
 export const environmentSchema = z
@@ -41,6 +48,8 @@ export const environmentSchema = z
     ...dataShape,
     ...edgeShape,
     ...gitopsEnvironmentShape,
+    ...securityEnvironmentShape,
+    ...recoveryShape,
   })
   .strict();
 
@@ -61,6 +70,8 @@ export const RULES: readonly Rule<ManagementSettings | EnvironmentSettings>[] = 
   ...CLUSTER_RULES,
   ...GITOPS_RULES,
   ...NETWORK_RULES,
+  ...SECURITY_RULES,
+  ...RECOVERY_RULES,
 ];
 
 /** Validates one stack's raw configuration into the model; throws `ConfigError`. Pure. */

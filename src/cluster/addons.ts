@@ -2,6 +2,7 @@ import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NameContext } from "../core/naming";
+import { podSecurityLabels } from "../core/pod-security";
 import { toJson } from "../core/policy-document";
 import { VERSIONS } from "../core/versions";
 import {
@@ -35,6 +36,8 @@ export interface AddonsArgs {
   readonly dependsOn: pulumi.Resource[];
   /** Production-grade: the ALBs the ingress classes create carry deletion protection. */
   readonly protect: boolean;
+  /** The cluster's Kubernetes version: the add-on namespaces' Pod Security Admission labels are pinned to it. */
+  readonly kubernetesVersion: string;
   /**
    * Management only: the permissions of ArgoCD's role (assuming the environments' deployer roles),
    * bound by Pod Identity to its application controller and server before ArgoCD starts.
@@ -64,6 +67,7 @@ export class Addons extends pulumi.ComponentResource {
     super("platform:cluster:Addons", name, {}, opts);
     const { naming, cluster } = args;
     const { region, accountId } = cluster.ref;
+    const labelled = new Set<string>();
     const release = (
       logical: string,
       chart: PinnedChart,
@@ -71,12 +75,32 @@ export class Addons extends pulumi.ComponentResource {
       values: pulumi.Input<Record<string, unknown>>,
       dependsOn: pulumi.Resource[] = [],
     ) => {
-      this.releases[logical] = new k8s.helm.v3.Release(
+      const r = new k8s.helm.v3.Release(
         logical,
         { name: logical, namespace, createNamespace: true, ...chartSource(chart), atomic: true, values },
         { parent: this, provider: cluster.provider, dependsOn: [...args.dependsOn, ...dependsOn] },
       );
-      return this.releases[logical]!;
+      this.releases[logical] = r;
+      // Outside the application namespaces: warn and audit against the `baseline` Pod Security
+      // Standard (kube-system runs the node agents, privileged by design, and is left alone).
+      if (namespace !== "kube-system" && !labelled.has(namespace)) {
+        labelled.add(namespace);
+        new k8s.core.v1.NamespacePatch(
+          `${namespace}-pod-security`,
+          {
+            metadata: {
+              name: namespace,
+              labels: podSecurityLabels({
+                warn: "baseline",
+                audit: "baseline",
+                kubernetesVersion: args.kubernetesVersion,
+              }),
+            },
+          },
+          { parent: this, provider: cluster.provider, dependsOn: [r] },
+        );
+      }
+      return r;
     };
 
     const lbc = cluster.podIdentityRole(

@@ -70,6 +70,7 @@ export function clusterStack(
       role: cfg.role,
       dependsOn: [karpenter.nodePool],
       protect: cfg.info.productionGrade,
+      kubernetesVersion: cfg.cluster.kubernetesVersion,
       ...roleOptions,
     },
     { provider },

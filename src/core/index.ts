@@ -11,6 +11,7 @@ export * from "./config-schema";
 export * from "./environments";
 export * from "./management-outputs";
 export * from "./naming";
+export * from "./pod-security";
 export * from "./policy-document";
 export * from "./private-bucket";
 export * from "./provider";

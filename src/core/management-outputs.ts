@@ -34,10 +34,12 @@ export const managementOutputsSchema = z.object({
     error: "expected the cluster's https:// API endpoint",
   }),
   argocdClusterCertificateAuthority: z.base64("expected the cluster's base64 certificate authority data"),
-  /** Role an environment assumes to write its cluster secret into the hub. */
-  argocdRegistrarRoleArn: roleArn,
+  /** The role each environment assumes to write its own cluster secret into the hub, by environment. */
+  argocdRegistrarRoleArns: z.record(z.string(), roleArn),
   /** ArgoCD's role: the one an environment's deployer role trusts. */
   argocdRoleArn: roleArn,
+  /** The central AWS Config bucket (security account) every account's recorder delivers to. */
+  configBucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name"),
 });
 
 export type ManagementOutputs = z.infer<typeof managementOutputsSchema>;

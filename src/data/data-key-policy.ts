@@ -1,6 +1,10 @@
 import { accountRootArn, type PolicyDocument, policy } from "../core/policy-document";
+import { KEY_ADMIN_ACTIONS } from "../governance";
 
-/** Services that encrypt the environment's data with its key through `kms:ViaService` (Lambda: the worker's environment variables). */
+/**
+ * Services that encrypt the environment's data with its key through `kms:ViaService` (Lambda: the
+ * worker's environment variables; Backup: the recovery points of the stores it backs up).
+ */
 export const DATA_KEY_VIA_SERVICES = [
   "rds",
   "dynamodb",
@@ -10,6 +14,7 @@ export const DATA_KEY_VIA_SERVICES = [
   "es",
   "sns",
   "lambda",
+  "backup",
 ] as const;
 
 export interface DataKeyPolicyArgs {
@@ -20,13 +25,18 @@ export interface DataKeyPolicyArgs {
 }
 
 const USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+/** Data operations: nobody performs them on the key directly, only AWS services on a caller's behalf. */
+export const DATA_KEY_USE_ACTIONS: readonly string[] = USE;
 
 /**
- * Key policy of the environment's data key (`platform-<env>-data`). The account administers
- * the key (IAM policies decide who may use it); principals of the account use it only through
- * the data services; CloudWatch Logs only for the stack's own log groups; S3 (event
- * notifications to the encrypted queue), CloudWatch and SES (alarms and bounces to the
- * encrypted alerts topic) and CloudFront (assets) only on behalf of this account.
+ * Key policy of the environment's data key (`platform-<env>-data`). The account administers the
+ * key (manage, rotate, tag, schedule deletion: `KEY_ADMIN_ACTIONS`, never use it and never grant),
+ * so the key stays manageable through IAM; principals of the account use it only through the data
+ * services (`kms:ViaService`); CloudWatch Logs only for the stack's own log groups; S3 (event
+ * notifications to the encrypted queue), CloudWatch and SES (alarms and bounces to the encrypted
+ * alerts topic) and CloudFront (assets) only on behalf of this account. No statement grants
+ * `kms:*`, so nothing but an AWS service can decrypt with the key: an administrator with
+ * `AdministratorAccess` cannot call `kms:Decrypt` on a ciphertext they copied out of a store.
  */
 export function dataKeyPolicy(args: DataKeyPolicyArgs): PolicyDocument {
   const { accountId, region, logGroupPrefix } = args;
@@ -36,7 +46,7 @@ export function dataKeyPolicy(args: DataKeyPolicyArgs): PolicyDocument {
       Sid: "AccountAdministersKey",
       Effect: "Allow",
       Principal: { AWS: root },
-      Action: "kms:*",
+      Action: [...KEY_ADMIN_ACTIONS],
       Resource: "*",
     },
     {

@@ -97,3 +97,16 @@ export const arns = {
     `arn:aws:rds-db:${c.region}:${c.accountId}:dbuser:${resourceId}/${user}`,
   topic: (c: ArnContext, name: string) => `arn:aws:sns:${c.region}:${c.accountId}:${name}`,
 };
+
+/**
+ * The payment stores of an environment whose reads and writes the organization trail records as
+ * data events (the raw-payload archive and the payments table), named as the environment names
+ * them: the management stack derives them from the environment's stack file, without its outputs.
+ */
+export function auditedPaymentStores(
+  naming: NameContext,
+  at: ArnContext,
+): { readonly archiveBucket: string; readonly tableArn: string } {
+  const names = dataNames(naming, at.accountId, 0);
+  return { archiveBucket: names.archiveBucket, tableArn: arns.table(at, names.table) };
+}

@@ -8,7 +8,7 @@ import { Alarms, AlertsTopic } from "./alerts";
 import { DataClients } from "./clients";
 import type { DataSettings } from "./data-config";
 import { DataKey } from "./data-key";
-import { arns, CHART_WORKLOADS, dataNames, logGroupPrefix } from "./data-names";
+import { arns, CHART_WORKLOADS, dataNames, logGroupPrefix, PROVIDER_API_KEY_SECRET } from "./data-names";
 import { Database } from "./database";
 import { Email } from "./email";
 import { PaymentSecrets } from "./payment-secrets";
@@ -31,6 +31,11 @@ export interface DataServicesArgs {
   readonly clusterClientSecurityGroupIds?: pulumi.Input<string>[];
   /** The EKS cluster, when it is part of the stack: Pod Identity associations wait for it. */
   readonly cluster?: pulumi.Resource;
+  /**
+   * The roles that administer the search domain (the stack's deploy role, the platform admins'
+   * Identity Center roles): the only principals that may assume its master role.
+   */
+  readonly searchAdministratorArns: readonly string[];
 }
 
 /** What the edge needs from the data services (not stack outputs). */
@@ -202,6 +207,7 @@ export function dataServices(
       naming,
       accountId: cfg.accountId,
       region: cfg.region,
+      administratorArns: args.searchAdministratorArns,
       domainName: names.searchDomain,
       domainArn: searchDomainArn,
       engineVersion: VERSIONS.engines.opensearch,
@@ -327,6 +333,26 @@ export function dataServices(
     keyArn: key.arn,
   };
 
+  // What the backups protect (src/recovery/): the primary, the table, the payload archive.
+  const forRecovery = {
+    databaseArn: database.primary.arn,
+    databaseBackupRetentionDays: db.backupRetentionDays,
+    tableArn: store.tableArn,
+    archiveBucketArn: store.archiveBucketArn,
+    alertsTopicArn: alerts.arn,
+  };
+
+  // Where the stack's SOPS secrets go (src/secrets/): its path, its key, the names already taken.
+  const forSecrets = {
+    keyArn: key.arn,
+    recoveryWindowDays: payments.secretRecoveryWindowDays,
+    reserved: [
+      ...CHART_WORKLOADS.map((w) => `payments/${w.workload}`),
+      `payments/${PROVIDER_API_KEY_SECRET}`,
+      "payments/edge-origin-verify",
+    ],
+  };
+
   const outputs = {
     dataKeyArn: key.arn,
     alertsTopicArn: alerts.arn,
@@ -355,5 +381,5 @@ export function dataServices(
     emailIdentityArn: mail.identityArn,
     emailConfigurationSet: mail.configurationSetName,
   };
-  return { outputs, forEdge };
+  return { outputs, forEdge, forRecovery, forSecrets };
 }

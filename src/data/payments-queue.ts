@@ -91,6 +91,9 @@ export class PaymentsQueue extends pulumi.ComponentResource {
       "archive-notification",
       {
         bucket: args.bucket.id,
+        // AWS Backup tracks the bucket's changes through EventBridge and turns this on itself: kept
+        // on here, so a later change to the notification never switches it off under the backups.
+        eventbridge: true,
         queues: [
           {
             id: "payloads-to-queue",

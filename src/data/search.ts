@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type NameContext, nameTag, physicalName } from "../core/naming";
 import { policy, toJson } from "../core/policy-document";
-import { accountTrust, searchAccessPolicy } from "./workload-policies";
+import { searchAccessPolicy, searchMasterTrust } from "./workload-policies";
 
 /** TLS 1.2 minimum with perfect forward secrecy ciphers only. */
 export const SEARCH_TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10";
@@ -11,6 +11,8 @@ export interface SearchArgs {
   readonly naming: NameContext;
   readonly accountId: string;
   readonly region: string;
+  /** The roles that administer the domain (deploy role, platform admins): the master role's only trustees. */
+  readonly administratorArns: readonly string[];
   readonly domainName: string;
   readonly domainArn: string;
   readonly engineVersion: string;
@@ -82,7 +84,9 @@ export class Search extends pulumi.ComponentResource {
       {
         name: physicalName(naming, "search-master"),
         description: "OpenSearch fine-grained access control master user (maps roles inside the domain)",
-        assumeRolePolicy: toJson(accountTrust(args.accountId)),
+        assumeRolePolicy: toJson(
+          searchMasterTrust({ accountId: args.accountId, administratorArns: args.administratorArns }),
+        ),
         tags: nameTag(naming, "search-master"),
       },
       parent,

@@ -146,13 +146,34 @@ export function adminPolicy(r: WorkloadResources): PolicyDocument {
   );
 }
 
-/** Trust of the OpenSearch master role: principals of this account that their IAM policies allow. */
-export function accountTrust(accountId: string): PolicyDocument {
+/**
+ * Trust of the OpenSearch master role (the fine-grained access control master user, which maps
+ * every other role inside the domain): only the roles that administer the domain, named exactly,
+ * and only in this account. Those are the stack's deploy role (role mappings are applied by the
+ * deploy) and the platform administrators' Identity Center roles (`platform:cluster.access.admin`,
+ * written with their `aws-reserved/...` path as `aws:PrincipalArn` reports it). A developer or a
+ * workload role of the account cannot assume it, whatever its IAM policies say.
+ */
+export function searchMasterTrust(args: {
+  readonly accountId: string;
+  readonly administratorArns: readonly string[];
+}): PolicyDocument {
+  const admins = [...new Set(args.administratorArns)];
+  if (admins.length === 0) throw new Error("searchMasterTrust: at least one administrator role");
+  for (const arn of admins) {
+    const m = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]+$/.exec(arn);
+    if (!m || arn.includes("*"))
+      throw new Error(`searchMasterTrust: "${arn}" is not a specific IAM role ARN`);
+    if (m[1] !== args.accountId) {
+      throw new Error(`searchMasterTrust: "${arn}" is not a role of account ${args.accountId}`);
+    }
+  }
   return policy({
-    Sid: "AccountAssumesRole",
+    Sid: "DomainAdministratorsOnly",
     Effect: "Allow",
-    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Principal: { AWS: `arn:aws:iam::${args.accountId}:root` },
     Action: "sts:AssumeRole",
+    Condition: { ArnEquals: { "aws:PrincipalArn": admins.length === 1 ? admins[0]! : admins } },
   });
 }
 

@@ -5,13 +5,14 @@ import type { Cluster } from "../cluster";
 import { type NameContext, nameTag } from "../core/naming";
 import { toJson } from "../core/policy-document";
 import { assumedOnlyBy, type Operators } from "../governance";
-import { ARGOCD_REGISTRAR_ROLE_NAME, chartPullPermissions } from "./gitops-iam";
+import { chartPullPermissions, registrarRoleName } from "./gitops-iam";
 import {
   ARGOCD_NAMESPACE,
   applicationSetManifest,
   appProjectManifest,
   clusterSecretName,
-  REGISTRAR_GROUP,
+  registrarAdmissionPolicyManifests,
+  registrarGroup,
   registrarRbacManifests,
   repositorySecretManifest,
   TOKEN_REFRESHER,
@@ -41,8 +42,11 @@ export interface GitOpsHubArgs {
   readonly repositoryPrefix: string;
   /** The chart's name in the registry. */
   readonly chart: string;
-  /** The environments' `platform-deploy` roles: the only stacks that may register a cluster. */
-  readonly registrarPrincipalArns: pulumi.Input<string>[];
+  /**
+   * Each environment's `platform-deploy` role, by environment: the only principal (with the
+   * platform admins) that may assume that environment's registrar.
+   */
+  readonly registrarPrincipalArns: Readonly<Record<string, pulumi.Input<string>>>;
   /** Platform engineers who may also act as the registrar (local runs). */
   readonly operators?: Operators;
   /** The token refresher's image (`VERSIONS.images.awsCli`). */
@@ -56,15 +60,17 @@ export interface GitOpsHubArgs {
  * `platform-argocd-deployer` roles: see `argoCdHubPermissions`), so its pods start with
  * credentials. This component adds:
  *
- * - `platform-argocd-registrar`, assumable only by the environments' deploy roles (and the platform
- *   admins), whose access entry maps it to a Kubernetes group that may write the environments'
- *   cluster secrets in `argocd` and nothing else;
+ * - one registrar per environment, `platform-argocd-registrar-<env>`, assumable only by that
+ *   environment's deploy role (and the platform admins), whose access entry maps it to a Kubernetes
+ *   group that may write that environment's cluster secret in `argocd` and nothing else (RBAC for
+ *   reads, changes and deletes; an admission policy for creates and the environment label);
  * - the `payments` AppProject and ApplicationSet;
  * - the chart registry's repository secret and the CronJob that writes a fresh ECR token into it
  *   every 6 hours, under a Pod Identity role that can get a token and pull charts, nothing more.
  */
 export class GitOpsHub extends pulumi.ComponentResource {
-  readonly registrarRoleArn: pulumi.Output<string>;
+  /** Each environment's registrar role, by environment. */
+  readonly registrarRoleArns: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: GitOpsHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:gitops:GitOpsHub", name, {}, opts);
@@ -72,51 +78,63 @@ export class GitOpsHub extends pulumi.ComponentResource {
     if (args.environments.length === 0) throw new Error("GitOpsHub: at least one environment");
     const inCluster = { parent: this, provider: cluster.provider, dependsOn: [args.argoCd] };
 
-    // ── the registrar: environment stacks write their cluster secret through it ──
-    const registrar = new aws.iam.Role(
-      "argocd-registrar-role",
-      {
-        name: ARGOCD_REGISTRAR_ROLE_NAME,
-        description:
-          "Environment stacks register their EKS cluster with ArgoCD: cluster secrets in the argocd namespace of the management cluster, nothing else.",
-        maxSessionDuration: 3600,
-        assumeRolePolicy: pulumi
-          .all(args.registrarPrincipalArns)
-          .apply((arns) => toJson(assumedOnlyBy(arns, args.operators))),
-        tags: nameTag(naming, "argocd-registrar"),
-      },
-      { parent: this },
-    );
-    this.registrarRoleArn = registrar.arn;
-    // No access policy: the entry only names the Kubernetes group the Role below is bound to.
-    new aws.eks.AccessEntry(
-      "argocd-registrar-access",
-      {
-        clusterName: cluster.name,
-        principalArn: registrar.arn,
-        type: "STANDARD",
-        kubernetesGroups: [REGISTRAR_GROUP],
-        tags: nameTag(naming, "argocd-registrar"),
-      },
-      { parent: this, dependsOn: [cluster.eks] },
-    );
-    const registrarRbac = registrarRbacManifests(
-      args.environments.map((e) => clusterSecretName(e.clusterName)),
-    );
-    const registrarRole = new k8s.rbac.v1.Role(
-      "argocd-registrar",
-      { metadata: registrarRbac.role.metadata, rules: registrarRbac.role.rules },
-      inCluster,
-    );
-    new k8s.rbac.v1.RoleBinding(
-      "argocd-registrar",
-      {
-        metadata: registrarRbac.binding.metadata,
-        roleRef: registrarRbac.binding.roleRef,
-        subjects: registrarRbac.binding.subjects,
-      },
-      { ...inCluster, dependsOn: [registrarRole] },
-    );
+    // ── the registrars: each environment stack writes its own cluster secret through its own ──
+    const registrarArns: Record<string, pulumi.Output<string>> = {};
+    for (const env of args.environments) {
+      const e = env.environment;
+      const principal = args.registrarPrincipalArns[e];
+      if (principal === undefined) throw new Error(`GitOpsHub: no deploy role registers ${e}`);
+      const registrar = new aws.iam.Role(
+        `argocd-registrar-${e}-role`,
+        {
+          name: registrarRoleName(e),
+          description: `The ${e} stack registers its EKS cluster with ArgoCD: its own cluster secret in the argocd namespace of the management cluster, nothing else.`,
+          maxSessionDuration: 3600,
+          assumeRolePolicy: pulumi
+            .output(principal)
+            .apply((arn) => toJson(assumedOnlyBy([arn], args.operators))),
+          tags: nameTag(naming, "argocd-registrar", e),
+        },
+        { parent: this },
+      );
+      registrarArns[e] = registrar.arn;
+      // No access policy: the entry only names the Kubernetes group the Role below is bound to.
+      new aws.eks.AccessEntry(
+        `argocd-registrar-${e}-access`,
+        {
+          clusterName: cluster.name,
+          principalArn: registrar.arn,
+          type: "STANDARD",
+          kubernetesGroups: [registrarGroup(e)],
+          tags: nameTag(naming, "argocd-registrar", e),
+        },
+        { parent: this, dependsOn: [cluster.eks] },
+      );
+      const own = { environment: e, clusterSecretName: clusterSecretName(env.clusterName) };
+      const rbac = registrarRbacManifests(own);
+      const role = new k8s.rbac.v1.Role(
+        `argocd-registrar-${e}`,
+        { metadata: rbac.role.metadata, rules: rbac.role.rules },
+        inCluster,
+      );
+      new k8s.rbac.v1.RoleBinding(
+        `argocd-registrar-${e}`,
+        { metadata: rbac.binding.metadata, roleRef: rbac.binding.roleRef, subjects: rbac.binding.subjects },
+        { ...inCluster, dependsOn: [role] },
+      );
+      const admission = registrarAdmissionPolicyManifests(own);
+      const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+        `argocd-registrar-${e}`,
+        { metadata: admission.policy.metadata, spec: admission.policy.spec },
+        inCluster,
+      );
+      new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+        `argocd-registrar-${e}`,
+        { metadata: admission.binding.metadata, spec: admission.binding.spec },
+        { ...inCluster, dependsOn: [policy] },
+      );
+    }
+    this.registrarRoleArns = registrarArns;
 
     // ── the chart registry: repository secret and its token refresher ──
     const repository = repositorySecretManifest(args.registry);
@@ -189,6 +207,6 @@ export class GitOpsHub extends pulumi.ComponentResource {
       { ...inCluster, dependsOn: [args.argoCd, project, repositorySecret] },
     );
 
-    this.registerOutputs({ registrarRoleArn: this.registrarRoleArn });
+    this.registerOutputs({ registrarRoleArns: this.registrarRoleArns });
   }
 }

@@ -14,14 +14,23 @@ import {
  *     one role and holds an EKS access entry on its environment's cluster, scoped to the namespaces
  *     ArgoCD deploys into.
  *   An environment stack (its `platform-deploy` role)
- *     ─(sts:AssumeRole)→ `platform-argocd-registrar` in the management account, whose EKS access
- *     entry on the management cluster lets it write the environment cluster secrets in `argocd`.
+ *     ─(sts:AssumeRole)→ `platform-argocd-registrar-<env>` in the management account, one per
+ *     environment, whose EKS access entry on the management cluster lets it write that
+ *     environment's cluster secret in `argocd` and no other.
  */
 
 /** The role ArgoCD assumes in each environment account (a fixed name: the hub's policy names it). */
 export const ARGOCD_DEPLOYER_ROLE_NAME = "platform-argocd-deployer";
-/** The management-account role through which environment stacks register their cluster in the hub. */
-export const ARGOCD_REGISTRAR_ROLE_NAME = "platform-argocd-registrar";
+/** Prefix of the management-account roles through which each environment registers its cluster in the hub. */
+export const ARGOCD_REGISTRAR_ROLE_PREFIX = "platform-argocd-registrar-";
+
+/** `platform-argocd-registrar-<env>`: the one role through which `environment` writes its cluster secret. */
+export function registrarRoleName(environment: string): string {
+  if (!/^[a-z][a-z0-9]{1,15}$/.test(environment)) {
+    throw new Error(`registrarRoleName: "${environment}" is not an environment name`);
+  }
+  return `${ARGOCD_REGISTRAR_ROLE_PREFIX}${environment}`;
+}
 
 /** `arn:aws:iam::<account>:role/platform-argocd-deployer`. */
 export function deployerRoleArn(accountId: string): string {

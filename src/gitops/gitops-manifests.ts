@@ -1,5 +1,6 @@
 import { ARGO_CD } from "../cluster";
 import { isStackName, STACKS } from "../core/environments";
+import { podSecurityLabels } from "../core/pod-security";
 
 /**
  * ArgoCD's hub-and-spoke objects as plain data (after the gitops-bridge pattern): each environment
@@ -23,8 +24,14 @@ export const AUTO_SYNC_LABEL = "platform.payments/auto-sync";
 export const CHART_VERSION_ANNOTATION = "platform.payments/chart-version";
 
 /** Kubernetes groups of the EKS access entries (RBAC subjects; never `system:`). */
-export const REGISTRAR_GROUP = "platform:argocd-registrar";
 export const DEPLOYER_GROUP = "platform:argocd-deployer";
+/** Prefix of the registrar groups: `platform:argocd-registrar-<env>`, one per environment. */
+export const REGISTRAR_GROUP_PREFIX = "platform:argocd-registrar-";
+
+/** The Kubernetes group of an environment's registrar (its EKS access entry's only group). */
+export function registrarGroup(environment: string): string {
+  return `${REGISTRAR_GROUP_PREFIX}${environment}`;
+}
 
 /** The hub's repository secret for the chart registry, and the CronJob that keeps its token fresh. */
 export const REPOSITORY_SECRET_NAME = "ecr-charts";
@@ -37,8 +44,8 @@ export const TOKEN_REFRESHER = {
 
 /** The namespaced role (and binding) that gives the deployer the chart's custom resources. */
 export const DEPLOYER_RBAC_NAME = "argocd-deployer";
-/** The role (and binding) in `argocd` that lets the registrar write cluster secrets. */
-export const REGISTRAR_RBAC_NAME = "argocd-registrar";
+/** Prefix of the Role (and binding) in `argocd`, and of the admission policy, of each environment's registrar. */
+export const REGISTRAR_RBAC_PREFIX = "argocd-registrar-";
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com/charts`: the OCI Helm registry path ArgoCD pulls from. */
 export function chartRegistry(accountId: string, region: string, prefix = "charts"): string {
@@ -329,27 +336,92 @@ function roleWithBinding(a: {
 }
 
 /**
- * The registrar's rights in the hub: create secrets in `argocd`, and read, change or delete only
- * the environments' cluster secrets. Nothing else in the namespace (ArgoCD's own secrets and
- * config included) and nothing outside it.
+ * An environment registrar's rights in the hub: create secrets in `argocd`, and read, change or
+ * delete only its own environment's cluster secret. Nothing else in the namespace (ArgoCD's own
+ * secrets and config, the other environments' cluster secrets) and nothing outside it. RBAC cannot
+ * name an object that does not exist yet, so `create` is granted for the namespace; the registrar's
+ * admission policy (`registrarAdmissionPolicyManifests`) narrows it to the one secret.
  */
-export function registrarRbacManifests(clusterSecretNames: readonly string[]) {
-  if (clusterSecretNames.length === 0) throw new Error("registrarRbacManifests: at least one cluster secret");
+export function registrarRbacManifests(a: {
+  readonly environment: string;
+  readonly clusterSecretName: string;
+}) {
   return roleWithBinding({
-    name: REGISTRAR_RBAC_NAME,
+    name: `${REGISTRAR_RBAC_PREFIX}${a.environment}`,
     namespace: ARGOCD_NAMESPACE,
     rules: [
-      // RBAC cannot name an object that does not exist yet: `create` is granted for the namespace.
       { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
       {
         apiGroups: [""],
         resources: ["secrets"],
-        resourceNames: [...clusterSecretNames],
+        resourceNames: [a.clusterSecretName],
         verbs: ["get", "update", "patch", "delete"],
       },
     ],
-    subject: { kind: "Group", name: REGISTRAR_GROUP },
+    subject: { kind: "Group", name: registrarGroup(a.environment) },
   });
+}
+
+/**
+ * What RBAC cannot say, enforced by the API server (a ValidatingAdmissionPolicy, GA since
+ * Kubernetes 1.30): a request from an environment's registrar group may create, change or delete
+ * only that environment's cluster secret, and the secret must carry that environment's label, so
+ * one environment can neither register a cluster under another's name nor relabel its own secret
+ * to receive another environment's Application. `failurePolicy: Fail`: if the policy cannot be
+ * evaluated, the request is refused.
+ */
+export function registrarAdmissionPolicyManifests(a: {
+  readonly environment: string;
+  readonly clusterSecretName: string;
+}) {
+  const name = `${REGISTRAR_RBAC_PREFIX}${a.environment}`;
+  const group = registrarGroup(a.environment);
+  const labels = "object.metadata.labels";
+  return {
+    policy: {
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicy",
+      metadata: { name },
+      spec: {
+        failurePolicy: "Fail",
+        matchConstraints: {
+          resourceRules: [
+            {
+              apiGroups: [""],
+              apiVersions: ["v1"],
+              operations: ["CREATE", "UPDATE", "DELETE"],
+              resources: ["secrets"],
+            },
+          ],
+        },
+        matchConditions: [{ name: "from-registrar", expression: `'${group}' in request.userInfo.groups` }],
+        validations: [
+          {
+            expression: `request.name == '${a.clusterSecretName}'`,
+            message: `the ${a.environment} registrar may write only the secret ${a.clusterSecretName}`,
+            reason: "Forbidden",
+          },
+          {
+            expression: `request.operation == 'DELETE' || (has(object.metadata.labels) && '${ENVIRONMENT_LABEL}' in ${labels} && ${labels}['${ENVIRONMENT_LABEL}'] == '${a.environment}')`,
+            message: `the ${a.environment} cluster secret must carry ${ENVIRONMENT_LABEL}=${a.environment}`,
+            reason: "Forbidden",
+          },
+        ],
+      },
+    },
+    binding: {
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicyBinding",
+      metadata: { name },
+      spec: {
+        policyName: name,
+        validationActions: ["Deny"],
+        matchResources: {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ARGOCD_NAMESPACE } },
+        },
+      },
+    },
+  };
 }
 
 /** The deployer's custom-resource rights in `payments` (the access policy covers the built-in kinds). */
@@ -362,12 +434,28 @@ export function deployerRbacManifests() {
   });
 }
 
-/** The namespace ArgoCD deploys the chart into, created by the environment stack (ArgoCD may not). */
-export function paymentsNamespaceManifest() {
+/**
+ * The namespace ArgoCD deploys the chart into, created by the environment stack (ArgoCD may not).
+ * Pod Security Admission enforces the `restricted` standard there (and warns and audits against
+ * it): every pod the chart renders, including the smoke-test Jobs of the canary analysis, runs as
+ * non-root with no privilege escalation, all capabilities dropped and the runtime's seccomp profile.
+ */
+export function paymentsNamespaceManifest(a: { readonly kubernetesVersion: string }) {
   return {
     apiVersion: "v1",
     kind: "Namespace",
-    metadata: { name: PAYMENTS_NAMESPACE, labels: { "app.kubernetes.io/part-of": "payments" } },
+    metadata: {
+      name: PAYMENTS_NAMESPACE,
+      labels: {
+        "app.kubernetes.io/part-of": "payments",
+        ...podSecurityLabels({
+          enforce: "restricted",
+          warn: "restricted",
+          audit: "restricted",
+          kubernetesVersion: a.kubernetesVersion,
+        }),
+      },
+    },
   };
 }
 

@@ -30,6 +30,8 @@ export interface GitOpsSpokeArgs {
   readonly autoSync: boolean;
   /** A Kubernetes provider for the management cluster that acts as the ArgoCD registrar. */
   readonly hubProvider: k8s.Provider;
+  /** The cluster's Kubernetes version: the Pod Security Admission labels are pinned to it. */
+  readonly kubernetesVersion: string;
   /** Production-grade: the namespace the workloads live in outlives the stack's resources. */
   readonly protect: boolean;
   /** What must be in the cluster before ArgoCD is told about it (the add-ons the chart relies on). */
@@ -42,7 +44,8 @@ export interface GitOpsSpokeArgs {
  * - `platform-argocd-deployer`, trusting only ArgoCD's role in the management account, with an EKS
  *   access entry scoped to `payments` (`AmazonEKSAdminPolicy` for the built-in kinds, and a Role
  *   there for the chart's custom resources): no cluster-scoped access at all;
- * - the `payments` namespace, created here because the deployer may not create namespaces;
+ * - the `payments` namespace, created here because the deployer may not create namespaces, with
+ *   Pod Security Admission enforcing the `restricted` standard;
  * - the environment's cluster secret in the hub's `argocd` namespace, written through the hub
  *   provider: the environment label the ApplicationSet selects on, the chart version to run, and
  *   how ArgoCD reaches the cluster (endpoint, CA, the deployer role).
@@ -89,7 +92,7 @@ export class GitOpsSpoke extends pulumi.ComponentResource {
       { parent: this, dependsOn: [entry] },
     );
 
-    const ns = paymentsNamespaceManifest();
+    const ns = paymentsNamespaceManifest({ kubernetesVersion: args.kubernetesVersion });
     const namespace = new k8s.core.v1.Namespace(
       "payments-namespace",
       { metadata: ns.metadata },

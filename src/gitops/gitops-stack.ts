@@ -22,7 +22,10 @@ export type GitOpsHubStackConfig = StackBasics & {
 };
 
 /** What a spoke reads of an environment stack's model. */
-export type GitOpsSpokeStackConfig = StackBasics & { readonly gitops: GitOpsEnvironmentConfig };
+export type GitOpsSpokeStackConfig = StackBasics & {
+  readonly gitops: GitOpsEnvironmentConfig;
+  readonly cluster: { readonly kubernetesVersion: string };
+};
 
 /** The environments the hub serves, with their accounts (from the stack files) and cluster names. */
 export function servedEnvironments(cfg: GitOpsHubStackConfig) {
@@ -67,7 +70,9 @@ export function gitopsHubStack(
       registry,
       repositoryPrefix: CHART_PREFIX,
       chart: cfg.gitops.chartRepository,
-      registrarPrincipalArns: environments.map((e) => environmentDeployRoleArns[e.environment as StackName]),
+      registrarPrincipalArns: Object.fromEntries(
+        environments.map((e) => [e.environment, environmentDeployRoleArns[e.environment as StackName]]),
+      ),
       operators: {
         accountId: cfg.accountId,
         principalArnPattern: identityCenterRoleArnPattern(
@@ -85,9 +90,20 @@ export function gitopsHubStack(
     argocdClusterEndpoint: cluster.cluster.endpoint,
     argocdClusterCertificateAuthority: cluster.cluster.certificateAuthorityData,
     argocdRoleArn: argoCdRole.arn,
-    argocdRegistrarRoleArn: hub.registrarRoleArn,
+    argocdRegistrarRoleArns: hub.registrarRoleArns,
     chartRegistry: registry,
   };
+}
+
+/** The environment's own registrar among the hub's (a management output, by environment). */
+function registrarOf(management: ManagementOutputs, environment: string): string {
+  const arn = management.argocdRegistrarRoleArns[environment];
+  if (arn === undefined) {
+    throw new Error(
+      `gitops: the management stack registers no ${environment} cluster (no argocdRegistrarRoleArns.${environment}); add ${environment} to platform:gitops.environments in Pulumi.management.yaml and apply it first`,
+    );
+  }
+  return arn;
 }
 
 /**
@@ -107,7 +123,7 @@ export function gitopsSpokeStack(
       clusterName: management.argocdClusterName,
       api: { server: management.argocdClusterEndpoint, caData: management.argocdClusterCertificateAuthority },
       region: management.region,
-      roleArn: management.argocdRegistrarRoleArn,
+      roleArn: registrarOf(management, cfg.stack),
       ...(cfg.deployRoleArn ? { viaRoleArn: cfg.deployRoleArn } : {}),
       sessionName: `pulumi-${cfg.project}-${cfg.stack}-registrar`,
     }),
@@ -122,6 +138,7 @@ export function gitopsSpokeStack(
       argoCdRoleArn: management.argocdRoleArn,
       chartVersion: cfg.gitops.chartVersion,
       autoSync: cfg.gitops.autoSync,
+      kubernetesVersion: cfg.cluster.kubernetesVersion,
       hubProvider,
       protect: cfg.info.productionGrade,
       // Argo Rollouts, External Secrets and the ingress classes first: what the chart needs.

@@ -47,6 +47,17 @@ export const organizationSchema = z
       .strict(),
     /** Regions member accounts may use (the region guardrail); must include every stack's region. */
     allowedRegions: z.array(awsRegion).min(1, "at least one region"),
+    /**
+     * The security tooling account (in the `Security` OU): delegated administrator of GuardDuty,
+     * Security Hub, the AWS Config aggregator and IAM Access Analyzer. Not a stack: the management
+     * stack configures it through `OrganizationAccountAccessRole`.
+     */
+    securityAccount: z
+      .object({
+        name: z.string().min(1, "must not be empty").max(50, "at most 50 characters"),
+        email: z.email("expected an email address"),
+      })
+      .strict(),
   })
   .strict();
 
@@ -92,7 +103,10 @@ export const identityCenterSchema = z
     assignments: z.array(assignmentSchema).min(1, "at least one assignment"),
     /** The permission set whose roles are the platform administrators (SCP and key policy exceptions). */
     adminPermissionSet: nonEmpty,
-    /** Permission sets whose holders may add SOPS secrets (encrypt only in prod and management); none by default. */
+    /**
+     * Permission sets whose holders may add and read SOPS secrets of the stacks that are not gated
+     * (dev, preprod); none by default. Gated stacks' (prod, management) secrets are added by admins only.
+     */
     secretsEditorPermissionSets: z.array(nonEmpty).default([]),
   })
   .strict();
@@ -133,6 +147,12 @@ export const auditSchema = z
   .object({
     /** Days CloudTrail log objects are kept before expiry (at least a year for payments audits). */
     logRetentionDays: z.number().int().min(365, "keep audit logs for at least 365 days"),
+    /** Days the trail's CloudWatch Logs copy (read by the security alarms) is kept. */
+    cloudWatchRetentionDays: z
+      .union([z.literal(90), z.literal(180), z.literal(365), z.literal(731)], {
+        error: "expected one of the CloudWatch Logs retention periods 90, 180, 365 or 731",
+      })
+      .default(365),
   })
   .strict();
 
@@ -180,6 +200,14 @@ export const GOVERNANCE_RULES: Rule[] = [
       } else {
         seen.set(email, key);
       }
+    }
+    const security = m.organization.securityAccount.email.toLowerCase();
+    const taken = seen.get(security);
+    if (taken) {
+      out.push({
+        key: "platform:organization.securityAccount.email",
+        message: `${security} is already the email of the ${taken} account; every AWS account needs its own root email`,
+      });
     }
     return out;
   },

@@ -14,6 +14,7 @@ import {
 import { toJson } from "../core/policy-document";
 import { assumingProvider } from "../core/provider";
 import { assignmentMatrix } from "./assignments";
+import type { TrailDataEvents } from "./audit-policies";
 import { AuditTrail } from "./audit-trail";
 import { CiRoles, type CiTarget } from "./ci-roles";
 import type {
@@ -36,8 +37,11 @@ import { stackSecretsKeyPolicy } from "./stack-secrets-key";
 
 /** Highest IMDS hop limit new instances may request: EKS pods that use IMDS need 2. */
 const MAX_IMDS_HOP_LIMIT = 2;
-/** OU keys the guardrails attach to: every member account sits under `workloads`. */
-const GUARDED_OUS = ["workloads"];
+/**
+ * OU keys the guardrails attach to: every environment account sits under `workloads`, the security
+ * tooling account under `security`.
+ */
+const GUARDED_OUS = ["workloads", "security"];
 /** Environments whose accounts get the production guardrails (their secrets key is guarded too). */
 const GATED_ENVIRONMENTS = ENVIRONMENT_STACKS.filter((s) => STACKS[s].gated);
 
@@ -53,13 +57,26 @@ export type GovernanceStackConfig = StackBasics & {
 /**
  * The management account's governance: the organization and accounts, SCP/RCP guardrails,
  * Identity Center, CI roles (in every account, through a provider per member account), the
- * per-stack secrets keys, the registries and the organization trail.
+ * per-stack secrets keys, the registries and the organization trail (with the data events of
+ * `trailDataEvents`: the environments' payment stores).
  */
-export function governanceStack(cfg: GovernanceStackConfig, provider: aws.Provider) {
+export function governanceStack(
+  cfg: GovernanceStackConfig,
+  provider: aws.Provider,
+  trailDataEvents: TrailDataEvents,
+) {
   const naming = { project: cfg.project, stack: cfg.stack };
   const opts = { provider };
 
-  const org = new Organization("organization", { naming, accounts: cfg.organization.accounts }, opts);
+  const org = new Organization(
+    "organization",
+    {
+      naming,
+      accounts: cfg.organization.accounts,
+      securityAccount: cfg.organization.securityAccount,
+    },
+    opts,
+  );
   const accountIds = { management: cfg.accountId, ...org.accountIds };
 
   // Member-account work goes through the role Organizations created in each account.
@@ -72,6 +89,10 @@ export function governanceStack(cfg: GovernanceStackConfig, provider: aws.Provid
       }),
     ]),
   ) as Record<MemberAccountKey, aws.Provider>;
+  const securityProvider = assumingProvider(cfg, "aws-security", {
+    accountId: org.securityAccountId,
+    roleArn: org.securityAccountId.apply((id) => roleArn(id, ORGANIZATION_ACCESS_ROLE_NAME)),
+  });
   const targets = Object.fromEntries(
     STACK_NAMES.map((stack): [StackName, CiTarget] => {
       const account = STACK_ACCOUNTS[stack];
@@ -179,12 +200,19 @@ export function governanceStack(cfg: GovernanceStackConfig, provider: aws.Provid
       region: cfg.region,
       organizationId: org.organizationId,
       logRetentionDays: cfg.audit.logRetentionDays,
+      cloudWatchRetentionDays: cfg.audit.cloudWatchRetentionDays,
+      dataEvents: trailDataEvents,
     },
     { ...opts, dependsOn: [org] },
   );
 
   return {
     organizationArn: org.organizationArn,
+    organizationId: org.organizationId,
+    rootId: org.rootId,
+    memberAccountIds: org.accountIds,
+    securityAccount: { id: org.securityAccountId, provider: securityProvider },
+    trailLogGroupName: audit.logGroup,
     deployRoleArns: ci.deployRoleArns,
     outputs: {
       organizationId: org.organizationId,
@@ -199,7 +227,9 @@ export function governanceStack(cfg: GovernanceStackConfig, provider: aws.Provid
       secretsKeyArns: keys.keyArns,
       secretsKeyAliases: Object.fromEntries(STACK_NAMES.map((s) => [s, secretsKeyAlias(s)])),
       repositoryUrls: registries.repositoryUrls,
+      securityAccountId: org.securityAccountId,
       auditBucket: audit.bucketName,
+      auditAccessLogBucket: audit.accessLogBucketName,
       auditTrailArn: audit.trailArn,
     } satisfies Record<string, pulumi.Input<unknown>>,
   };

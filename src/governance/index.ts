@@ -3,6 +3,7 @@
  * Identity Center, CI roles, per-stack secrets keys, registries, the organization trail.
  */
 
+export type { TrailDataEvents } from "./audit-policies";
 export {
   type CiRoleKind,
   ciRoleName,
@@ -19,6 +20,7 @@ export {
   NETWORK_HUB_ROLE_NAME,
   networkHubPermissions,
   type Operators,
+  ORGANIZATION_ACCESS_ROLE_NAME,
   PREVIEW_ROLE_NAME,
   roleArn,
 } from "./platform-roles";

@@ -20,20 +20,22 @@ export const SERVICE_ACCESS_PRINCIPALS = [
 /** Policy types enabled on the root: SCPs and RCPs. */
 export const ENABLED_POLICY_TYPES = ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] as const;
 
-/** OU keys: `workloads` and the environment OUs under it. */
-export type OuKey = "workloads" | EnvironmentOu;
+/** OU keys: `workloads` and the environment OUs under it, and `security` (the security tooling account). */
+export type OuKey = "workloads" | "security" | EnvironmentOu;
 
-const OU_DISPLAY_NAMES: Record<OuKey, string> = { workloads: "Workloads", ...OU_NAMES };
+const OU_DISPLAY_NAMES: Record<OuKey, string> = { workloads: "Workloads", security: "Security", ...OU_NAMES };
 
 export interface OrganizationArgs {
   readonly naming: NameContext;
   readonly accounts: OrganizationConfig["accounts"];
+  readonly securityAccount: OrganizationConfig["securityAccount"];
 }
 
 /**
  * The AWS Organization (all features, SCPs and RCPs enabled on the root), the OU tree
  * `Root → Workloads → Test | PreProd | Prod` so each environment carries its own guardrails,
- * and the member accounts, each created with `OrganizationAccountAccessRole`.
+ * `Root → Security` for the security tooling account (the delegated administrator of the
+ * detective controls), and the member accounts, each created with `OrganizationAccountAccessRole`.
  *
  * Everything here is protected. Accounts are never closed by a delete, and the attributes AWS
  * only reads at creation (`roleName`, `iamUserAccessToBilling`, the root `email`) are ignored
@@ -45,6 +47,8 @@ export class Organization extends pulumi.ComponentResource {
   readonly rootId: pulumi.Output<string>;
   readonly ouIds: Record<OuKey, pulumi.Output<string>>;
   readonly accountIds: Record<MemberAccountKey, pulumi.Output<string>>;
+  /** The security tooling account. */
+  readonly securityAccountId: pulumi.Output<string>;
 
   constructor(name: string, args: OrganizationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:organization:Organization", name, {}, opts);
@@ -86,8 +90,18 @@ export class Organization extends pulumi.ComponentResource {
         ),
       ]),
     ) as Record<EnvironmentOu, aws.organizations.OrganizationalUnit>;
+    const security = new aws.organizations.OrganizationalUnit(
+      "ou-security",
+      {
+        name: OU_DISPLAY_NAMES.security,
+        parentId: this.rootId,
+        tags: nameTag(args.naming, "ou", "security"),
+      },
+      parent,
+    );
     this.ouIds = {
       workloads: workloads.id,
+      security: security.id,
       ...(Object.fromEntries(ENVIRONMENT_OUS.map((k) => [k, envOus[k].id])) as Record<
         EnvironmentOu,
         pulumi.Output<string>
@@ -114,11 +128,26 @@ export class Organization extends pulumi.ComponentResource {
       }),
     ) as Record<MemberAccountKey, pulumi.Output<string>>;
 
+    this.securityAccountId = new aws.organizations.Account(
+      "account-security",
+      {
+        name: args.securityAccount.name,
+        email: args.securityAccount.email,
+        parentId: security.id,
+        roleName: ORGANIZATION_ACCESS_ROLE_NAME,
+        iamUserAccessToBilling: "DENY",
+        closeOnDeletion: false,
+        tags: { ...nameTag(args.naming, "account", "security"), Account: "security" },
+      },
+      { ...parent, ignoreChanges: ["roleName", "iamUserAccessToBilling", "email"] },
+    ).id;
+
     this.registerOutputs({
       organizationId: this.organizationId,
       rootId: this.rootId,
       ouIds: this.ouIds,
       accountIds: this.accountIds,
+      securityAccountId: this.securityAccountId,
     });
   }
 }

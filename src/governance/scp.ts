@@ -99,6 +99,12 @@ export const SECURITY_SERVICE_TAMPERING_ACTIONS: readonly string[] = [
   "access-analyzer:DeleteAnalyzer",
 ];
 
+/**
+ * Account-level S3 Block Public Access: set once by the account's deployment, never switched off.
+ * (Deleting the account-level block is authorised as `s3:PutAccountPublicAccessBlock` too.)
+ */
+export const S3_ACCOUNT_PUBLIC_ACCESS_ACTIONS: readonly string[] = ["s3:PutAccountPublicAccessBlock"];
+
 export interface BaselineGuardrailArgs {
   /**
    * Principals that run the platform's deployments (the CI deploy roles, the role the management
@@ -117,7 +123,8 @@ export interface BaselineGuardrailArgs {
 
 /**
  * The baseline every member account gets: it cannot leave the organization, its root user can do
- * nothing, the security services stay on, and instances use IMDSv2 only.
+ * nothing, the security services stay on, the account-level S3 Block Public Access stays as the
+ * deployment set it, and instances use IMDSv2 only.
  */
 export function baselineGuardrails(args: BaselineGuardrailArgs): PolicyDocument {
   assertPrincipalArnPatterns(args.deployPrincipalArns, "baselineGuardrails.deployPrincipalArns");
@@ -150,6 +157,13 @@ export function baselineGuardrails(args: BaselineGuardrailArgs): PolicyDocument 
       Sid: "DenySecurityServiceTampering",
       Effect: "Deny",
       Action: [...SECURITY_SERVICE_TAMPERING_ACTIONS],
+      Resource: "*",
+      Condition: { ArnNotLike: { "aws:PrincipalArn": oneOrMany(distinct(args.deployPrincipalArns)) } },
+    },
+    {
+      Sid: "ProtectS3AccountPublicAccessBlock",
+      Effect: "Deny",
+      Action: oneOrMany(S3_ACCOUNT_PUBLIC_ACCESS_ACTIONS),
       Resource: "*",
       Condition: { ArnNotLike: { "aws:PrincipalArn": oneOrMany(distinct(args.deployPrincipalArns)) } },
     },
@@ -502,7 +516,8 @@ export function serviceControlPolicies(args: ServiceControlPolicyArgs): OrgPolic
   const set: OrgPolicyAttachment[] = [
     {
       name: SCP_NAMES.baseline,
-      description: "No leaving the organization, no root user, security services stay on, IMDSv2 only.",
+      description:
+        "No leaving the organization, no root user, security services and S3 Block Public Access stay on, IMDSv2 only.",
       document: baselineGuardrails(args),
       targets: guarded,
     },

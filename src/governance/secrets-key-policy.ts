@@ -24,7 +24,10 @@ import {
 } from "../core/policy-document";
 import { PLATFORM_ROLE_PREFIX } from "./scp";
 
-/** Stacks whose secrets only administrators and the deploy role may decrypt (developers may only encrypt). */
+/**
+ * Stacks whose secrets only administrators and the deploy role may decrypt, and only
+ * administrators may add (seed 000: only admin accounts decrypt and add SOPS secrets for production).
+ */
 export const RESTRICTED_SECRETS_STACKS: readonly StackName[] = GATED_STACKS;
 
 /** Alias of a stack's secrets key: `alias/platform-<stack>-secrets`. */
@@ -69,9 +72,6 @@ export const KEY_USE_ACTIONS: readonly string[] = [
 /** What a preview needs: read the stack's secrets (Pulumi's data key, SOPS files), write none. */
 export const KEY_DECRYPT_ACTIONS: readonly string[] = ["kms:Decrypt", "kms:DescribeKey"];
 
-/** Enough to add a secret (SOPS wraps its own data key with `Encrypt`) without reading any. */
-export const KEY_ENCRYPT_ONLY_ACTIONS: readonly string[] = ["kms:Encrypt", "kms:DescribeKey"];
-
 /** Services that may use the key on a caller's behalf (checked with `kms:ViaService`). */
 export type ViaService = "eks" | "secretsmanager";
 
@@ -103,8 +103,8 @@ export interface SecretsKeyPolicyArgs {
    */
   readonly previewRoleArns?: readonly string[];
   /**
-   * Developers (ArnLike patterns, environment account). They may use the key, except for the stacks
-   * in `RESTRICTED_SECRETS_STACKS`, where they may only encrypt: add a secret, read none.
+   * Developers (ArnLike patterns, environment account). They may use the key of a stack that is not
+   * in `RESTRICTED_SECRETS_STACKS`; for those they get nothing: neither reading nor adding a secret.
    */
   readonly developerPrincipalArns?: readonly string[];
   /** Services principals of the environment account may use the key through (EKS secrets, Secrets Manager). */
@@ -196,13 +196,16 @@ export function secretsKeyPolicy(args: SecretsKeyPolicyArgs): PolicyDocument {
   }
 
   const developers = args.developerPrincipalArns ?? [];
-  if (developers.length > 0) {
+  if (developers.length > 0)
     assertPrincipalArnPatterns(developers, "secretsKeyPolicy.developerPrincipalArns");
+  // Restricted stacks: only the admins (and the deploy roles) may add a secret, since SOPS needs
+  // only kms:Encrypt to add one; developers get no statement at all.
+  if (developers.length > 0 && !restricted) {
     statements.push({
-      Sid: restricted ? "DevelopersEncryptOnly" : "DevelopersUse",
+      Sid: "DevelopersUse",
       Effect: "Allow",
       Principal: { AWS: envRoot },
-      Action: [...(restricted ? KEY_ENCRYPT_ONLY_ACTIONS : KEY_USE_ACTIONS)],
+      Action: [...KEY_USE_ACTIONS],
       Resource: "*",
       Condition: { ArnLike: { "aws:PrincipalArn": oneOrMany(distinct(developers)) } },
     });

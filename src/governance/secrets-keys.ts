@@ -17,7 +17,8 @@ export interface SecretsKeysArgs {
  * One customer-managed KMS key per stack, `alias/platform-<stack>-secrets`, for its SOPS files and
  * its Pulumi secrets provider: rotation on, a 30-day deletion window, protected and retained. The
  * key policy (`stackSecretsKeyPolicy`) lets only the administrators and the stack's deploy roles
- * use prod and management secrets, and the stack's preview role decrypt them.
+ * use prod and management secrets, the stack's preview role decrypt them, and only the
+ * administrators add them.
  */
 export class SecretsKeys extends pulumi.ComponentResource {
   readonly keyArns = {} as Partial<Record<StackName, pulumi.Output<string>>>;

@@ -26,7 +26,7 @@ export interface StackSecretsKeyArgs {
  *  - decrypt and encrypt: the administrators, the stack's CI deploy role and its `platform-deploy`;
  *  - decrypt only: the stack's CI preview role. For the gated stacks only a reviewed run in the
  *    stack's protected preview environment (or the nightly drift check) can assume it;
- *  - encrypt only (gated stacks) or use: the secrets editors.
+ *  - use: the secrets editors, in the stacks that are not gated (in the gated ones, only admins add secrets).
  *
  * Roles are named by ARN inside `aws:PrincipalArn` conditions, so the key can be created before
  * them (see `secretsKeyPolicy`).

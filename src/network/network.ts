@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { azSuffix, type NameContext, nameTag, physicalName } from "../core/naming";
 import { toJson } from "../core/policy-document";
 import { serviceRole } from "../core/service-role";
+import { dataAclRules } from "./data-acl";
 import { flowLogKeyPolicy, flowLogWritePolicy } from "./flow-log-policies";
 import type { NetworkConfig } from "./network-config";
 import { planSubnets, type SubnetPlan, subnetsOf } from "./subnet-plan";
@@ -16,12 +17,15 @@ export interface NetworkArgs {
   readonly clusterName: string;
   /** Protect the VPC and the flow-log key against deletion (production-grade stacks). */
   readonly protect: boolean;
+  /** The VPN client range: the data subnets' ACL admits it (with the private tier) on the data ports. */
+  readonly vpnClientCidr: string;
 }
 
 /**
  * A VPC over up to three AZs: per AZ a small public subnet with its own NAT gateway and Elastic
  * IP, a large private subnet (nodes and pods) whose default route goes to the NAT gateway in the
- * same AZ, and an isolated data subnet with no route to the internet. S3 and DynamoDB gateway
+ * same AZ, and an isolated data subnet with no route to the internet, fenced by a network ACL that
+ * admits only the private tier and the VPN range on the data ports (`dataAclRules`). S3 and DynamoDB gateway
  * endpoints, interface endpoints for the AWS APIs the cluster and workloads call, and flow logs
  * to a KMS-encrypted log group.
  */
@@ -127,6 +131,24 @@ export class Network extends pulumi.ComponentResource {
         parent,
       );
     });
+
+    // The data tier's network ACL: the private tier and the VPN range on the data ports only.
+    const acl = dataAclRules({
+      dataCidrs: subnetsOf(this.plan, "data").map((s) => s.cidr),
+      privateCidrs: subnetsOf(this.plan, "private").map((s) => s.cidr),
+      vpnCidr: args.vpnClientCidr,
+    });
+    new aws.ec2.NetworkAcl(
+      "acl-data",
+      {
+        vpcId: vpc.id,
+        subnetIds: dataSubnets.map((s) => s.id),
+        ingress: acl.ingress.map((r) => ({ ...r })),
+        egress: acl.egress.map((r) => ({ ...r })),
+        tags: nameTag(naming, "acl-data"),
+      },
+      parent,
+    );
 
     // One NAT gateway per AZ, each with its own Elastic IP as a separate resource, so the
     // egress addresses partners allow-list survive a NAT gateway replacement (seed 002).

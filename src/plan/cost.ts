@@ -251,6 +251,48 @@ export const PRICING: Readonly<Record<string, Pricing>> = {
   "aws:ecr/repository:Repository": usage("ECR image storage"),
   "aws:ecr/repositoryPolicy:RepositoryPolicy": FREE,
   "aws:ecr/lifecyclePolicy:LifecyclePolicy": FREE,
+  // ── detective controls, recovery, cost controls (issue 13) ──
+  "aws:ec2/networkAcl:NetworkAcl": FREE,
+  "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": FREE,
+  "aws:s3/bucketLogging:BucketLogging": usage("S3 server access logs (storage of the log objects)"),
+  "aws:cloudwatch/eventBusPolicy:EventBusPolicy": FREE,
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": usage(
+    "the custom metrics metric filters publish (per metric while it has data)",
+  ),
+  "aws:guardduty/detector:Detector": usage(
+    "GuardDuty: events and logs analysed, S3/EKS/RDS/Lambda and runtime protection",
+  ),
+  "aws:guardduty/detectorFeature:DetectorFeature": FREE,
+  "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount": FREE,
+  "aws:guardduty/organizationConfiguration:OrganizationConfiguration": FREE,
+  "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature": FREE,
+  "aws:securityhub/account:Account": usage("Security Hub: security checks run and findings ingested"),
+  "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount": FREE,
+  "aws:securityhub/findingAggregator:FindingAggregator": FREE,
+  "aws:securityhub/organizationConfiguration:OrganizationConfiguration": FREE,
+  "aws:securityhub/configurationPolicy:ConfigurationPolicy": FREE,
+  "aws:securityhub/configurationPolicyAssociation:ConfigurationPolicyAssociation": FREE,
+  "aws:organizations/delegatedAdministrator:DelegatedAdministrator": FREE,
+  "aws:cfg/recorder:Recorder": usage("AWS Config: configuration items recorded and rule evaluations"),
+  "aws:cfg/deliveryChannel:DeliveryChannel": FREE,
+  "aws:cfg/recorderStatus:RecorderStatus": FREE,
+  "aws:cfg/configurationAggregator:ConfigurationAggregator": FREE,
+  // External access analysis is free; unused-access analysis bills per IAM role and user analysed.
+  "aws:accessanalyzer/analyzer:Analyzer": usage(
+    "IAM Access Analyzer unused-access analysis (per role and user)",
+  ),
+  // Budgets without actions cost nothing; anomaly detection is free.
+  "aws:budgets/budget:Budget": FREE,
+  "aws:costexplorer/anomalyMonitor:AnomalyMonitor": FREE,
+  "aws:costexplorer/anomalySubscription:AnomalySubscription": FREE,
+  "aws:backup/vault:Vault": usage("AWS Backup: recovery point storage and cross-region copy transfer"),
+  "aws:backup/vaultLockConfiguration:VaultLockConfiguration": FREE,
+  "aws:backup/plan:Plan": FREE,
+  "aws:backup/selection:Selection": FREE,
+  "aws:backup/regionSettings:RegionSettings": FREE,
+  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": usage(
+    "replicated RDS automated backups: storage and cross-region transfer",
+  ),
   // ── observability ──
   "aws:cloudwatch/logGroup:LogGroup": usage("CloudWatch Logs ingestion and storage"),
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": FREE,

@@ -9,6 +9,7 @@ import {
 } from "../core/config-loader";
 import { isStackName, MANAGEMENT_STACK, STACKS } from "../core/environments";
 import { parseManagementOutputs } from "../core/management-outputs";
+import { placeholderDecrypter, useSopsDecrypter } from "../secrets";
 import { parseStackConfig } from "../stack-config";
 import { type MockContext, mockResource } from "./mock-state";
 import { BOOTSTRAP_PLAN_STACK, readStackConfig, toPulumiConfig } from "./stack-files";
@@ -148,14 +149,22 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
     providerRegions: new Map(),
   };
 
+  // No KMS offline: SOPS files are read but not decrypted (their values become a placeholder).
+  useSopsDecrypter(placeholderDecrypter);
   // Imported lazily so that the program module is loaded after the mocks are in place.
-  return runUnderMocks(
+  const result = await runUnderMocks(
     PROJECT,
     stack,
     ctx,
     { values, secretKeys },
     async () => (await import("../program")).main,
   );
+  // The management stack planned with its committed config is exactly what the environments
+  // read: keep its outputs, so planning an environment afterwards does not evaluate it again.
+  if (stack === MANAGEMENT_STACK && options.root === undefined && options.configOverrides === undefined) {
+    outputsCache.set(root, result.outputs);
+  }
+  return result;
 }
 
 /**

@@ -106,7 +106,8 @@ const STATE: Record<string, StateFn> = {
     repositoryUrl: `${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com/${physical(name, inputs)}`,
   }),
   "aws:rds/instance:Instance": (name, inputs, ctx) => ({
-    arn: `arn:aws:rds:${ctx.region}:${ctx.accountId}:db:${physical(name, inputs)}`,
+    // RDS names an instance's ARN after its identifier.
+    arn: `arn:aws:rds:${ctx.region}:${ctx.accountId}:db:${typeof inputs.identifier === "string" ? inputs.identifier : physical(name, inputs)}`,
     endpoint: `${physical(name, inputs)}.${hex(name, 12)}.${ctx.region}.rds.amazonaws.com:5432`,
     address: `${physical(name, inputs)}.${hex(name, 12)}.${ctx.region}.rds.amazonaws.com`,
     identifier: typeof inputs.identifier === "string" ? inputs.identifier : physical(name, inputs),

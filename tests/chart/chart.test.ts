@@ -7,6 +7,7 @@ import type { IRollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1al
 import type { IContainer, IPodSpec } from "kubernetes-models/v1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describe as describeObject, VALIDATORS, validateObject } from "../support/k8s-schema";
+import { restrictedViolations } from "../support/pod-security";
 import { ENVIRONMENTS, type Environment, type K8sObject, lintChart, NAMESPACE, renderChart } from "./helm";
 import { containersOf, type Named, podTemplates, Rendered, selects } from "./rendered";
 
@@ -380,6 +381,22 @@ describe.each(ENVIRONMENTS)("charts/payments with values-%s.yaml", (env: Environ
       expect(zoneAnti, `${rollout.metadata.name}: zone anti-affinity`).toBeDefined();
       expect(selects(zoneAnti?.podAffinityTerm.labelSelector?.matchLabels, podLabels)).toBe(true);
     }
+  });
+
+  it("every pod it renders, workloads and analysis Jobs, passes the restricted Pod Security Standard the namespace enforces", () => {
+    const pods = podTemplates(r);
+    expect(pods.map((p) => p.role)).toEqual(expect.arrayContaining(["workload"]));
+    for (const pod of pods) expect(restrictedViolations(pod.spec), pod.owner).toEqual([]);
+  });
+
+  it("the restricted check itself rejects a pod that escalates privileges or runs as root", () => {
+    const pod = structuredClone(podTemplates(r)[0]!.spec);
+    pod.containers[0]!.securityContext = {
+      ...pod.containers[0]!.securityContext,
+      allowPrivilegeEscalation: true,
+    };
+    pod.securityContext = { ...pod.securityContext, runAsNonRoot: false };
+    expect(restrictedViolations(pod).join("; ")).toMatch(/allowPrivilegeEscalation must be false/);
   });
 
   it("denies all traffic by default and allows only the flows the design needs", () => {

@@ -88,6 +88,7 @@ describe("Renovate", () => {
     expect(tools.map((t) => `${t.datasource}:${t.name}`)).toEqual([
       "go:helm.sh/helm/v3",
       "go:github.com/rhysd/actionlint",
+      "go:github.com/getsops/sops/v3",
       "pypi:zizmor",
     ]);
     expect(extracted(".github/actions/tailnet/action.yml")).toEqual([

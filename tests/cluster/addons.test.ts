@@ -88,10 +88,30 @@ describe.each(STACKS)("%s add-ons", (stack) => {
 
   it("creates only schema-valid custom resources: one ClusterSecretStore for Secrets Manager", async () => {
     const p = await planStack(stack);
-    const objects = customResources(p).filter((o) => !/IngressClass/.test(o.type));
+    const objects = customResources(p).filter((o) => !/IngressClass|NamespacePatch/.test(o.type));
     expect(objects.map((o) => o.type)).toEqual(["kubernetes:external-secrets.io/v1:ClusterSecretStore"]);
     for (const o of objects) expect(validateStrictly(o.inputs), `${o.type} ${o.name}`).toEqual([]);
     for (const o of objects) expect(o.provider).toBe("k8s");
+  });
+
+  it("warns and audits every add-on namespace but kube-system against the baseline Pod Security Standard", async () => {
+    const p = await planStack(stack);
+    const patches = ofType(p, "kubernetes:core/v1:NamespacePatch");
+    const names = patches.map((n) => (n.inputs.metadata as { name: string }).name).sort();
+    expect(names).toEqual(
+      stack === "management"
+        ? ["argocd", "external-secrets"]
+        : ["argo-rollouts", "external-dns", "external-secrets"],
+    );
+    for (const n of patches) {
+      const ns = { apiVersion: "v1", kind: "Namespace", metadata: n.inputs.metadata };
+      expect(validateStrictly(ns)).toEqual([]);
+      expect((n.inputs.metadata as { labels: Record<string, string> }).labels).toMatchObject({
+        "pod-security.kubernetes.io/warn": "baseline",
+        "pod-security.kubernetes.io/audit": "baseline",
+      });
+      expect(n.provider).toBe("k8s");
+    }
   });
 
   it("offers the chart's public and internal ALB classes in environment clusters, the scheme fixed per class", async () => {

@@ -144,7 +144,17 @@ describe("data key policy", () => {
 
   it("lets the account use the key only through the data services", () => {
     expect(DATA_KEY_VIA_SERVICES).toEqual(
-      expect.arrayContaining(["rds", "dynamodb", "s3", "sqs", "secretsmanager", "es", "sns"]),
+      expect.arrayContaining([
+        "rds",
+        "dynamodb",
+        "s3",
+        "sqs",
+        "secretsmanager",
+        "es",
+        "sns",
+        "lambda",
+        "backup",
+      ]),
     );
     const via = sid("AccountUsesKeyThroughDataServices")?.Condition?.StringEquals?.["kms:ViaService"];
     expect(via).toEqual(DATA_KEY_VIA_SERVICES.map((s) => `${s}.${REGION}.amazonaws.com`));

@@ -12,6 +12,7 @@ import {
   stackValue,
   within,
 } from "../support/harness";
+import { allows as evaluate } from "../support/policy-evaluator";
 
 /** The data services and payments pipeline, asserted on the offline plans of dev, preprod and prod. */
 
@@ -171,6 +172,24 @@ describe("the flow's wiring (dev)", () => {
     const principal = statement?.Principal as { AWS: string[] };
     expect(principal.AWS).toEqual([out(plan, "searchMasterRoleArn"), lambdaRole, roles.worker, roles.api]);
     expect(statement?.Resource).toBe("arn:aws:es:eu-west-2:529381746102:domain/platform-dev-payments/*");
+  });
+
+  it("the OpenSearch master role trusts the deploy role and the platform admins only: a developer in dev cannot assume it", async () => {
+    const plan = await planStack("dev");
+    const role = named(plan, "aws:iam/role:Role", "search-master-role");
+    const trust = policyOf(role, "assumeRolePolicy");
+    const assumes = (arn: string) =>
+      evaluate(trust, { action: "sts:AssumeRole", principal: { arn }, context: { "aws:PrincipalArn": arn } });
+    const admins = stackValue<{ access: { admin: string[] } }>("dev", "platform:cluster").access.admin;
+    expect(admins.length).toBeGreaterThan(0);
+    for (const arn of ["arn:aws:iam::529381746102:role/platform-deploy", ...admins])
+      expect(assumes(arn), arn).toBe(true);
+    expect(
+      assumes(
+        "arn:aws:iam::529381746102:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_Developer_0123456789abcdef",
+      ),
+    ).toBe(false);
+    expect(assumes("arn:aws:iam::529381746102:role/platform-dev-payments-api")).toBe(false);
   });
 
   it("SES: DKIM and MAIL FROM records in the configured zone; bounces and complaints reach the alerts topic", async () => {
@@ -480,6 +499,89 @@ describe("per-stack differences and production protection", () => {
     const mine = DATA_COMPONENTS.flatMap((c) => within(plan, c)).filter((r) => r.custom);
     expect(mine.length).toBeGreaterThan(40);
     expect(mine.filter((r) => r.provider !== "aws").map((r) => r.name)).toEqual([]);
+  });
+});
+
+describe("backups of the payment stores", () => {
+  const backups = (plan: PlanResult) => within(plan, "backups");
+
+  it("prod: locked vaults in two regions with their own keys, daily and monthly points copied, the stores selected", async () => {
+    const plan = await planStack("prod");
+    const b = stackValue<{
+      copyRegion: string;
+      vaultLock: { minRetentionDays: number; maxRetentionDays: number; changeableForDays: number };
+    }>("prod", "platform:backup");
+    const vaults = ofType(plan, "aws:backup/vault:Vault");
+    expect(vaults.map((v) => [v.inputs.name, v.inputs.region, v.protect])).toEqual([
+      ["platform-prod-backup", "eu-west-2", true],
+      ["platform-prod-backup-copy", b.copyRegion, true],
+    ]);
+    expect(ofType(plan, "aws:kms/key:Key").map((k) => k.name)).toEqual(
+      expect.arrayContaining(["backup-vault-key", "backup-copy-vault-key"]),
+    );
+    for (const v of vaults) {
+      // Each vault has its own key, never the data key.
+      expect(v.inputs.kmsKeyArn).not.toBe(out(plan, "dataKeyArn"));
+    }
+    expect(vaults[0]!.inputs.kmsKeyArn).not.toBe(vaults[1]!.inputs.kmsKeyArn);
+    // Compliance mode (a grace time is set) on both vaults.
+    const locks = ofType(plan, "aws:backup/vaultLockConfiguration:VaultLockConfiguration");
+    expect(locks.map((l) => l.inputs.backupVaultName)).toEqual(vaults.map((v) => v.inputs.name));
+    for (const l of locks) {
+      expect(l.inputs).toMatchObject(b.vaultLock);
+      expect(l.protect).toBe(true);
+    }
+    const rules = named(plan, "aws:backup/plan:Plan", "backup-plan").inputs.rules as {
+      ruleName: string;
+      targetVaultName: string;
+      copyActions: { destinationVaultArn: string }[];
+    }[];
+    expect(rules.map((r) => r.ruleName)).toEqual(["daily", "monthly"]);
+    for (const r of rules) {
+      expect(r.targetVaultName).toBe("platform-prod-backup");
+      expect(r.copyActions.map((c) => c.destinationVaultArn)).toEqual([
+        expect.stringMatching(/vault\/platform-prod-backup-copy$/),
+      ]);
+    }
+    const selection = named(plan, "aws:backup/selection:Selection", "backup-selection");
+    const primary = named(plan, "aws:rds/instance:Instance", "db-primary");
+    expect(selection.inputs.resources).toEqual([
+      `arn:aws:rds:eu-west-2:751029384756:db:${String(primary.inputs.identifier)}`,
+      `arn:aws:dynamodb:eu-west-2:751029384756:table/${out(plan, "paymentsTableName")}`,
+      `arn:aws:s3:::${out(plan, "archiveBucketName")}`,
+    ]);
+    // The primary's point-in-time recovery survives the region: its automated backups are replicated.
+    const replication = named(
+      plan,
+      "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+      "db-backups-replication",
+    );
+    expect(replication.inputs).toMatchObject({ region: b.copyRegion, retentionPeriod: 35 });
+    expect(String(replication.inputs.sourceDbInstanceArn)).toMatch(/:db:platform-prod-payments-db$/);
+    // DynamoDB's advanced backups (needed to copy its points to another region) are on.
+    expect(
+      named(plan, "aws:backup/regionSettings:RegionSettings", "backup-region-settings").inputs
+        .resourceTypeManagementPreference,
+    ).toEqual({ DynamoDB: true });
+    // Failed backup and copy jobs reach the alerts topic.
+    const alarms = backups(plan).filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+    expect(alarms.map((a) => a.inputs.metricName)).toEqual([
+      "NumberOfBackupJobsFailed",
+      "NumberOfCopyJobsFailed",
+    ]);
+    for (const a of alarms) expect(a.inputs.alarmActions).toEqual([out(plan, "alertsTopicArn")]);
+    // AWS Backup tracks the archive bucket through EventBridge: the notification keeps it on.
+    expect(
+      named(plan, "aws:s3/bucketNotification:BucketNotification", "archive-notification").inputs.eventbridge,
+    ).toBe(true);
+  });
+
+  it("preprod: the same plan and vaults without the lock; dev: no backups", async () => {
+    const preprod = await planStack("preprod");
+    expect(ofType(preprod, "aws:backup/vault:Vault")).toHaveLength(2);
+    expect(ofType(preprod, "aws:backup/plan:Plan")).toHaveLength(1);
+    expect(ofType(preprod, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")).toEqual([]);
+    expect(backups(await planStack("dev"))).toEqual([]);
   });
 });
 

@@ -17,7 +17,8 @@ import {
   ENVIRONMENT_LABEL,
   PAYMENTS_CHART_KINDS,
   paymentsNamespaceManifest,
-  REGISTRAR_GROUP,
+  registrarAdmissionPolicyManifests,
+  registrarGroup,
   registrarRbacManifests,
   repositorySecretManifest,
   TOKEN_REFRESH_SCRIPT,
@@ -65,9 +66,15 @@ describe("ArgoCD objects are valid against their real schemas", () => {
     ...Object.values(
       tokenRefresherManifests({ image: "public.ecr.aws/aws-cli/aws-cli:2.27.0", region: "eu-west-2" }),
     ),
-    ...Object.values(registrarRbacManifests(CLUSTERS.map(clusterSecretName))),
+    ...ENVIRONMENTS.flatMap((environment) => {
+      const own = { environment, clusterSecretName: clusterSecretName(`platform-${environment}-eks`) };
+      return [
+        ...Object.values(registrarRbacManifests(own)),
+        ...Object.values(registrarAdmissionPolicyManifests(own)),
+      ];
+    }),
     ...Object.values(deployerRbacManifests()),
-    paymentsNamespaceManifest(),
+    paymentsNamespaceManifest({ kubernetesVersion: "1.33" }),
   ];
 
   it.each(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]))("%s", (_, o) => {
@@ -268,28 +275,59 @@ describe("cluster secrets", () => {
 });
 
 describe("Kubernetes RBAC of the hub and the spokes", () => {
-  it("the registrar may create secrets in argocd and change only the environments' cluster secrets", () => {
-    const names = CLUSTERS.map(clusterSecretName);
-    const { role, binding } = registrarRbacManifests(names);
-    expect(role.metadata.namespace).toBe("argocd");
-    expect(role.rules.every((r) => r.apiGroups.join() === "" && r.resources.join() === "secrets")).toBe(true);
-    expect(role.rules).toEqual([
-      { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
+  it("each registrar may create secrets in argocd and change only its own environment's cluster secret", () => {
+    for (const environment of ENVIRONMENTS) {
+      const own = clusterSecretName(`platform-${environment}-eks`);
+      const { role, binding } = registrarRbacManifests({ environment, clusterSecretName: own });
+      expect(role.metadata).toEqual({ name: `argocd-registrar-${environment}`, namespace: "argocd" });
+      expect(role.rules.every((r) => r.apiGroups.join() === "" && r.resources.join() === "secrets")).toBe(
+        true,
+      );
+      expect(role.rules).toEqual([
+        { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
+        {
+          apiGroups: [""],
+          resources: ["secrets"],
+          resourceNames: [own],
+          verbs: ["get", "update", "patch", "delete"],
+        },
+      ]);
+      expect(binding.subjects).toEqual([
+        { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: registrarGroup(environment) },
+      ]);
+      expect(binding.roleRef).toEqual({
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: "Role",
+        name: role.metadata.name,
+      });
+    }
+  });
+
+  it("each registrar's admission policy admits only its own secret, labelled with its own environment", () => {
+    const own = { environment: "dev", clusterSecretName: "cluster-platform-dev-eks" };
+    const { policy, binding } = registrarAdmissionPolicyManifests(own);
+    expect(policy.spec.failurePolicy).toBe("Fail");
+    expect(policy.spec.matchConstraints.resourceRules).toEqual([
       {
         apiGroups: [""],
+        apiVersions: ["v1"],
+        operations: ["CREATE", "UPDATE", "DELETE"],
         resources: ["secrets"],
-        resourceNames: names,
-        verbs: ["get", "update", "patch", "delete"],
       },
     ]);
-    expect(binding.subjects).toEqual([
-      { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: REGISTRAR_GROUP },
+    // Applies to requests of the dev registrar's group only, in argocd only, and denies.
+    expect(policy.spec.matchConditions).toEqual([
+      { name: "from-registrar", expression: "'platform:argocd-registrar-dev' in request.userInfo.groups" },
     ]);
-    expect(binding.roleRef).toEqual({
-      apiGroup: "rbac.authorization.k8s.io",
-      kind: "Role",
-      name: role.metadata.name,
+    expect(binding.spec).toEqual({
+      policyName: policy.metadata.name,
+      validationActions: ["Deny"],
+      matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "argocd" } } },
     });
+    const [name, label] = policy.spec.validations.map((v) => v.expression);
+    expect(name).toBe("request.name == 'cluster-platform-dev-eks'");
+    expect(label).toContain(`object.metadata.labels['${ENVIRONMENT_LABEL}'] == 'dev'`);
+    expect(label).toMatch(/^request\.operation == 'DELETE' \|\| /);
   });
 
   it("the deployer gets, in payments only, every custom resource kind the chart renders", () => {

@@ -61,78 +61,113 @@ describe("ArgoCD's role", () => {
       );
       expect(can("sts:AssumeRole", `arn:aws:iam::${account(env)}:role/platform-deploy`), env).toBe(false);
     }
-    expect(can("sts:AssumeRole", `arn:aws:iam::${MGMT}:role/platform-argocd-registrar`)).toBe(false);
+    expect(can("sts:AssumeRole", `arn:aws:iam::${MGMT}:role/platform-argocd-registrar-dev`)).toBe(false);
     expect(can("sts:AssumeRole", "arn:aws:iam::123456789012:role/platform-argocd-deployer")).toBe(false);
     const actions = permissions.Statement.flatMap((s) => [s.Action ?? []].flat());
     expect(new Set(actions)).toEqual(new Set(["sts:AssumeRole", "sts:TagSession"]));
   });
 });
 
-describe("the registrar", () => {
-  it("is assumable only by the environments' deploy roles and the platform admins", () => {
-    const role = roleNamed(plan, "platform-argocd-registrar");
-    const trust = doc(role.inputs.assumeRolePolicy);
-    const deployRoles = plan.outputs.deployRoleArns as Record<string, string>;
-    const by = (arn: string) =>
-      allows(trust, { action: "sts:AssumeRole", principal: { arn }, context: { "aws:PrincipalArn": arn } });
-    for (const env of ENVS) expect(by(deployRoles[env]!), env).toBe(true);
-    expect(by(deployRoles.management!)).toBe(false);
-    expect(by(`arn:aws:iam::${MGMT}:role/platform-ci-deploy-dev`)).toBe(false);
-    expect(by(String(plan.outputs.argocdRoleArn))).toBe(false);
-    expect(
-      by(
-        `arn:aws:iam::${MGMT}:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_PlatformAdmin_6920ee84f6296b15`,
-      ),
-    ).toBe(true);
-    expect(
-      by(
-        `arn:aws:iam::${MGMT}:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_Developer_0123456789abcdef`,
-      ),
-    ).toBe(false);
-    expect(plan.outputs.argocdRegistrarRoleArn).toBe(`arn:aws:iam::${MGMT}:role/platform-argocd-registrar`);
-  });
+describe("the registrars", () => {
+  const registrars = () => plan.outputs.argocdRegistrarRoleArns as Record<string, string>;
 
-  it("has no IAM permissions and no cluster-wide access: its access entry only names its group", () => {
-    const arn = plan.outputs.argocdRegistrarRoleArn;
-    expect(
-      ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) =>
-        String(p.inputs.role).startsWith("argocd-registrar"),
-      ),
-    ).toEqual([]);
-    const entry = named(plan, "aws:eks/accessEntry:AccessEntry", "argocd-registrar-access");
-    expect(entry.inputs).toMatchObject({
-      clusterName: "platform-management-eks",
-      principalArn: arn,
-      type: "STANDARD",
-      kubernetesGroups: ["platform:argocd-registrar"],
-    });
-    const policies = ofType(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter(
-      (a) => a.inputs.principalArn === arn,
+  it("are one per environment, each assumable only by its own environment's deploy role and the platform admins", () => {
+    expect(registrars()).toEqual(
+      Object.fromEntries(ENVS.map((e) => [e, `arn:aws:iam::${MGMT}:role/platform-argocd-registrar-${e}`])),
     );
-    expect(policies).toEqual([]);
+    const deployRoles = plan.outputs.deployRoleArns as Record<string, string>;
+    for (const env of ENVS) {
+      const trust = doc(roleNamed(plan, `platform-argocd-registrar-${env}`).inputs.assumeRolePolicy);
+      const by = (arn: string) =>
+        allows(trust, { action: "sts:AssumeRole", principal: { arn }, context: { "aws:PrincipalArn": arn } });
+      expect(by(deployRoles[env]!), env).toBe(true);
+      // Another environment's deploy role cannot act as this environment's registrar.
+      for (const other of ENVS.filter((e) => e !== env))
+        expect(by(deployRoles[other]!), `${other} → ${env}`).toBe(false);
+      expect(by(deployRoles.management!)).toBe(false);
+      expect(by(`arn:aws:iam::${MGMT}:role/platform-ci-deploy-${env}`)).toBe(false);
+      expect(by(String(plan.outputs.argocdRoleArn))).toBe(false);
+      expect(
+        by(
+          `arn:aws:iam::${MGMT}:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_PlatformAdmin_6920ee84f6296b15`,
+        ),
+      ).toBe(true);
+      expect(
+        by(
+          `arn:aws:iam::${MGMT}:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_Developer_0123456789abcdef`,
+        ),
+      ).toBe(false);
+    }
   });
 
-  it("can reach only secrets in the argocd namespace, changing only the environments' cluster secrets", () => {
+  it("have no IAM permissions and no cluster-wide access: each access entry only names its environment's group", () => {
+    for (const env of ENVS) {
+      const arn = registrars()[env];
+      expect(
+        ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) =>
+          String(p.inputs.role).startsWith("argocd-registrar"),
+        ),
+      ).toEqual([]);
+      const entry = named(plan, "aws:eks/accessEntry:AccessEntry", `argocd-registrar-${env}-access`);
+      expect(entry.inputs).toMatchObject({
+        clusterName: "platform-management-eks",
+        principalArn: arn,
+        type: "STANDARD",
+        kubernetesGroups: [`platform:argocd-registrar-${env}`],
+      });
+      const policies = ofType(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter(
+        (a) => a.inputs.principalArn === arn,
+      );
+      expect(policies).toEqual([]);
+    }
+  });
+
+  it("each can reach only secrets in the argocd namespace, changing only its own environment's cluster secret", () => {
     const bindings = ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").filter((b) =>
       JSON.stringify(b.inputs.subjects).includes("platform:argocd-registrar"),
     );
-    expect(bindings.map((b) => b.name)).toEqual(["argocd-registrar"]);
+    expect(bindings.map((b) => b.name)).toEqual(ENVS.map((e) => `argocd-registrar-${e}`));
     expect(plan.resources.filter((r) => /ClusterRole/.test(r.type))).toEqual([]);
-    const role = object(plan, "kubernetes:rbac.authorization.k8s.io/v1:Role", "argocd-registrar");
-    const binding = object(plan, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "argocd-registrar");
-    expect(validateObject(role)).toEqual([]);
-    expect(validateObject(binding)).toEqual([]);
-    expect(role.metadata.namespace).toBe("argocd");
-    expect(binding.metadata.namespace).toBe("argocd");
-    expect(role.rules).toEqual([
-      { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
-      {
-        apiGroups: [""],
-        resources: ["secrets"],
-        resourceNames: ENVS.map((e) => `cluster-platform-${e}-eks`),
-        verbs: ["get", "update", "patch", "delete"],
-      },
-    ]);
+    for (const env of ENVS) {
+      const role = object(plan, "kubernetes:rbac.authorization.k8s.io/v1:Role", `argocd-registrar-${env}`);
+      const binding = object(
+        plan,
+        "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+        `argocd-registrar-${env}`,
+      );
+      expect(validateObject(role)).toEqual([]);
+      expect(validateObject(binding)).toEqual([]);
+      expect(role.metadata.namespace).toBe("argocd");
+      expect(role.rules).toEqual([
+        { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
+        {
+          apiGroups: [""],
+          resources: ["secrets"],
+          resourceNames: [`cluster-platform-${env}-eks`],
+          verbs: ["get", "update", "patch", "delete"],
+        },
+      ]);
+      expect((binding as unknown as { subjects: { name: string }[] }).subjects.map((s) => s.name)).toEqual([
+        `platform:argocd-registrar-${env}`,
+      ]);
+      // `create` cannot be narrowed by RBAC: the admission policy does it, for this group only.
+      const policy = object(
+        plan,
+        "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
+        `argocd-registrar-${env}`,
+      );
+      const vapBinding = object(
+        plan,
+        "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
+        `argocd-registrar-${env}`,
+      );
+      expect(validateObject(policy)).toEqual([]);
+      expect(validateObject(vapBinding)).toEqual([]);
+      expect(JSON.stringify(policy)).toContain(
+        `'platform:argocd-registrar-${env}' in request.userInfo.groups`,
+      );
+      expect(JSON.stringify(policy)).toContain(`request.name == 'cluster-platform-${env}-eks'`);
+    }
   });
 });
 
@@ -257,7 +292,9 @@ describe("what the environments read", () => {
         /^https:\/\/[0-9A-F]{32}\.gr7\.eu-west-2\.eks\.amazonaws\.com$/,
       ),
       argocdRoleArn: `arn:aws:iam::${MGMT}:role/platform-management-argocd`,
-      argocdRegistrarRoleArn: `arn:aws:iam::${MGMT}:role/platform-argocd-registrar`,
+      argocdRegistrarRoleArns: Object.fromEntries(
+        ENVS.map((e) => [e, `arn:aws:iam::${MGMT}:role/platform-argocd-registrar-${e}`]),
+      ),
     });
     const ca = Buffer.from(String(plan.outputs.argocdClusterCertificateAuthority), "base64").toString();
     expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);

@@ -17,10 +17,11 @@ const ENVS = ["dev", "preprod", "prod"] as const;
 type Env = (typeof ENVS)[number];
 const plans = {} as Record<Env | "management", PlanResult>;
 
+// Four whole stacks, evaluated once for the file: more than the default hook timeout on a busy machine.
 beforeAll(async () => {
   plans.management = await planStack("management");
   for (const env of ENVS) plans[env] = await planStack(env);
-});
+}, 180_000);
 
 const gitops = (env: Env) => stackValue<{ chartVersion: string; autoSync: boolean }>(env, "platform:gitops");
 const clusterSecret = (env: Env) => object(plans[env], "kubernetes:core/v1:Secret", "argocd-cluster-secret");
@@ -37,7 +38,9 @@ describe.each(ENVS)("%s as a spoke", (env) => {
       allows(trust, { action: "sts:AssumeRole", principal: { arn }, context: { "aws:PrincipalArn": arn } });
     const hub = plans.management.outputs;
     expect(by(String(hub.argocdRoleArn))).toBe(true);
-    expect(by(String(hub.argocdRegistrarRoleArn))).toBe(false);
+    for (const registrar of Object.values(hub.argocdRegistrarRoleArns as Record<string, string>)) {
+      expect(by(registrar)).toBe(false);
+    }
     expect(by(stackValue<string>(env, "platform:deployRoleArn"))).toBe(false);
     expect(by("arn:aws:iam::318274619203:role/platform-deploy")).toBe(false);
     expect(trust.Statement).toHaveLength(1);
@@ -86,12 +89,32 @@ describe.each(ENVS)("%s as a spoke", (env) => {
     expect(p.resources.filter((r) => /ClusterRole/.test(r.type))).toEqual([]);
   });
 
-  it("creates the payments namespace itself, kept when the resource goes", () => {
+  it("creates the payments namespace itself, restricted by Pod Security Admission, kept when the resource goes", () => {
     const ns = named(plans[env], "kubernetes:core/v1:Namespace", "payments-namespace");
     expect(validateObject(object(plans[env], "kubernetes:core/v1:Namespace", "payments-namespace"))).toEqual(
       [],
     );
     expect((ns.inputs.metadata as { name: string }).name).toBe("payments");
+    // Pod Security Admission: the restricted standard, enforced, pinned to the cluster's version.
+    expect((ns.inputs.metadata as { labels: Record<string, string> }).labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/enforce-version": "v1.33",
+      "pod-security.kubernetes.io/warn": "restricted",
+      "pod-security.kubernetes.io/audit": "restricted",
+    });
+    // Every other namespace the platform installs into is warned and audited against baseline.
+    const patches = ofType(plans[env], "kubernetes:core/v1:NamespacePatch").map(
+      (p) => p.inputs.metadata as { name: string; labels: Record<string, string> },
+    );
+    expect(patches.map((p) => p.name).sort()).toEqual(["argo-rollouts", "external-dns", "external-secrets"]);
+    for (const p of patches) {
+      expect(p.labels).toEqual({
+        "pod-security.kubernetes.io/warn": "baseline",
+        "pod-security.kubernetes.io/warn-version": "v1.33",
+        "pod-security.kubernetes.io/audit": "baseline",
+        "pod-security.kubernetes.io/audit-version": "v1.33",
+      });
+    }
     expect(ns.retainOnDelete).toBe(true);
     expect(ns.protect).toBe(env !== "dev");
     expect(ns.provider).toBe("k8s");
@@ -128,15 +151,21 @@ describe.each(ENVS)("%s as a spoke", (env) => {
     expect(Buffer.from(parsed.tlsClientConfig.caData, "base64").toString()).toMatch(
       /^-----BEGIN CERTIFICATE-----/,
     );
-    // The registration is allowed by the registrar's Role in the hub.
-    const registrar = object(
-      plans.management,
-      "kubernetes:rbac.authorization.k8s.io/v1:Role",
-      "argocd-registrar",
-    ) as unknown as {
-      rules: { resourceNames?: string[] }[];
-    };
-    expect(registrar.rules.flatMap((r) => r.resourceNames ?? [])).toContain(secret.metadata.name);
+    // The registration is allowed by this environment's registrar Role in the hub, and only by it.
+    const registrar = (e: Env) =>
+      object(
+        plans.management,
+        "kubernetes:rbac.authorization.k8s.io/v1:Role",
+        `argocd-registrar-${e}`,
+      ) as unknown as { rules: { resourceNames?: string[] }[] };
+    for (const e of ENVS) {
+      expect(
+        registrar(e)
+          .rules.flatMap((r) => r.resourceNames ?? [])
+          .includes(secret.metadata.name),
+        e,
+      ).toBe(e === env);
+    }
   });
 
   it("reaches the hub as the registrar, through its own deploy role", () => {
@@ -156,7 +185,7 @@ describe.each(ENVS)("%s as a spoke", (env) => {
     expect(command).toBe("sh");
     expect(args.slice(3)).toEqual([
       stackValue<string>(env, "platform:deployRoleArn"),
-      hub.argocdRegistrarRoleArn,
+      (hub.argocdRegistrarRoleArns as Record<string, string>)[env],
       "platform-management-eks",
       "eu-west-2",
       `pulumi-platform-${env}-registrar`,

@@ -85,11 +85,11 @@ describe("guardrails", () => {
       .filter((a) => a.name.startsWith(`${logical}-`))
       .map((a) => a.inputs.targetId);
 
-  it("attaches the baseline, region and identity SCPs to Workloads and the prod SCP to the prod OU only", () => {
+  it("attaches the baseline, region and identity SCPs to Workloads and Security, and the prod SCP to the prod OU only", () => {
     const byName = Object.fromEntries(policies().map((p) => [p.inputs.name, p]));
     for (const name of [SCP_NAMES.baseline, SCP_NAMES.region, SCP_NAMES.identity]) {
       expect(byName[name]!.inputs.type).toBe("SERVICE_CONTROL_POLICY");
-      expect(attachmentsOf(byName[name]!.name)).toEqual([ous().workloads]);
+      expect(attachmentsOf(byName[name]!.name)).toEqual([ous().workloads, ous().security]);
     }
     expect(attachmentsOf(byName[SCP_NAMES.prod]!.name)).toEqual([ous().prod]);
   });
@@ -106,14 +106,14 @@ describe("guardrails", () => {
     });
   });
 
-  it("registers the data-perimeter RCP for this organization on Workloads", () => {
+  it("registers the data-perimeter RCP for this organization on Workloads and Security", () => {
     const rcp = policies().find((p) => p.inputs.type === "RESOURCE_CONTROL_POLICY")!;
     const expected = resourceControlPolicies({
       orgId: String(plan.outputs.organizationId),
       targets: ["workloads"],
     });
     expect(doc(rcp.inputs.content)).toEqual(expected[0]!.document);
-    expect(attachmentsOf(rcp.name)).toEqual([ous().workloads]);
+    expect(attachmentsOf(rcp.name)).toEqual([ous().workloads, ous().security]);
   });
 });
 
@@ -381,5 +381,283 @@ describe("registries and audit", () => {
         },
       }),
     ).toBe(true);
+  });
+});
+
+describe("the security baseline (management plan)", () => {
+  const security = () => String(plan.outputs.securityAccountId);
+  const inSecurity = (r: { provider: string }) => r.provider === "aws-security";
+  const inManagement = (r: { provider: string }) => r.provider === "aws";
+  const regions = () =>
+    stackValue<{ allowedRegions: string[] }>("management", "platform:organization").allowedRegions;
+
+  it("creates the security tooling account in its own Security OU, under the guardrails, reached through its own provider", () => {
+    const ou = named(plan, "aws:organizations/organizationalUnit:OrganizationalUnit", "ou-security");
+    const account = named(plan, "aws:organizations/account:Account", "account-security");
+    expect(account.inputs).toMatchObject({
+      parentId: ous().security,
+      roleName: "OrganizationAccountAccessRole",
+      closeOnDeletion: false,
+    });
+    expect(ou.inputs.name).toBe("Security");
+    expect(account.protect).toBe(true);
+    const provider = ofType(plan, "pulumi:providers:aws").find((p) => p.name === "aws-security")!;
+    expect(provider.inputs.allowedAccountIds).toEqual([security()]);
+    expect(JSON.stringify(provider.inputs.assumeRoles)).toContain(
+      `arn:aws:iam::${security()}:role/OrganizationAccountAccessRole`,
+    );
+  });
+
+  it("designates the security account, from the management account, for GuardDuty in every region, Security Hub, Config and Access Analyzer", () => {
+    const gd = ofType(plan, "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount");
+    expect(gd.map((a) => a.inputs.region).sort()).toEqual([...regions()].sort());
+    const hub = ofType(plan, "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount");
+    const delegated = ofType(plan, "aws:organizations/delegatedAdministrator:DelegatedAdministrator");
+    expect(delegated.map((d) => d.inputs.servicePrincipal).sort()).toEqual([
+      "access-analyzer.amazonaws.com",
+      "config.amazonaws.com",
+    ]);
+    for (const d of [...gd, ...hub]) expect(d.inputs.adminAccountId, d.name).toBe(security());
+    for (const d of delegated) expect(d.inputs.accountId, d.name).toBe(security());
+    for (const d of [...gd, ...hub, ...delegated]) expect(inManagement(d), d.name).toBe(true);
+  });
+
+  it("GuardDuty: from the security account, every member auto-enabled with the S3, EKS, RDS and runtime protections", () => {
+    const orgs = ofType(plan, "aws:guardduty/organizationConfiguration:OrganizationConfiguration");
+    expect(orgs).toHaveLength(regions().length);
+    for (const o of orgs) {
+      expect(o.inputs.autoEnableOrganizationMembers).toBe("ALL");
+      expect(inSecurity(o)).toBe(true);
+    }
+    const features = ofType(
+      plan,
+      "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature",
+    );
+    for (const region of regions()) {
+      const here = features.filter((f) => f.inputs.region === region);
+      expect(here.map((f) => f.inputs.name)).toEqual(
+        expect.arrayContaining([
+          "S3_DATA_EVENTS",
+          "EKS_AUDIT_LOGS",
+          "RDS_LOGIN_EVENTS",
+          "RUNTIME_MONITORING",
+        ]),
+      );
+      for (const f of here) expect(f.inputs.autoEnable).toBe("ALL");
+    }
+    // The detector exists in the security account before the designation finds it.
+    const admin = named(
+      plan,
+      "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount",
+      "guardduty-eu-west-2-admin",
+    );
+    expect(admin.inputs.region).toBe("eu-west-2");
+    expect(inSecurity(named(plan, "aws:guardduty/detector:Detector", "guardduty-eu-west-2"))).toBe(true);
+  });
+
+  it("Security Hub: central configuration with the three standards associated with the root, findings aggregated", () => {
+    const central = named(
+      plan,
+      "aws:securityhub/organizationConfiguration:OrganizationConfiguration",
+      "securityhub-organization",
+    );
+    expect(central.inputs).toMatchObject({
+      autoEnable: false,
+      organizationConfiguration: { configurationType: "CENTRAL" },
+    });
+    expect(inSecurity(central)).toBe(true);
+    const policy = named(
+      plan,
+      "aws:securityhub/configurationPolicy:ConfigurationPolicy",
+      "securityhub-policy",
+    );
+    const standards = (policy.inputs.configurationPolicy as { enabledStandardArns: string[] })
+      .enabledStandardArns;
+    expect(standards.map((a) => a.split("::standards/")[1])).toEqual([
+      "aws-foundational-security-best-practices/v/1.0.0",
+      "cis-aws-foundations-benchmark/v/3.0.0",
+      "pci-dss/v/4.0.1",
+    ]);
+    const association = named(
+      plan,
+      "aws:securityhub/configurationPolicyAssociation:ConfigurationPolicyAssociation",
+      "securityhub-policy-root",
+    );
+    const root = named(plan, "aws:organizations/organization:Organization", "organization");
+    expect(String(association.inputs.targetId)).toMatch(/^r-/);
+    expect(root.inputs.awsServiceAccessPrincipals).toEqual(
+      expect.arrayContaining([
+        "securityhub.amazonaws.com",
+        "guardduty.amazonaws.com",
+        "config.amazonaws.com",
+        "access-analyzer.amazonaws.com",
+      ]),
+    );
+    const aggregator = named(
+      plan,
+      "aws:securityhub/findingAggregator:FindingAggregator",
+      "securityhub-aggregator",
+    );
+    expect(aggregator.inputs).toMatchObject({
+      linkingMode: "SPECIFIED_REGIONS",
+      specifiedRegions: ["eu-west-1"],
+    });
+  });
+
+  it("Config: an organization aggregator in the security account; every account records into its central bucket", () => {
+    const aggregator = named(
+      plan,
+      "aws:cfg/configurationAggregator:ConfigurationAggregator",
+      "config-aggregator",
+    );
+    expect(aggregator.inputs.organizationAggregationSource).toMatchObject({ allRegions: true });
+    expect(inSecurity(aggregator)).toBe(true);
+    expect(plan.outputs.configBucketName).toBe(`platform-security-config-${security()}`);
+    for (const account of ["management", "security"]) {
+      expect(
+        named(plan, "aws:cfg/recorderStatus:RecorderStatus", `baseline-${account}-config-recorder-status`)
+          .inputs.isEnabled,
+      ).toBe(true);
+      expect(
+        named(plan, "aws:cfg/deliveryChannel:DeliveryChannel", `baseline-${account}-config-delivery`).inputs
+          .s3BucketName,
+      ).toBe(plan.outputs.configBucketName);
+      expect(
+        named(
+          plan,
+          "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+          `baseline-${account}-s3-account-public-access`,
+        ).inputs,
+      ).toMatchObject({
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+    }
+  });
+
+  it("Access Analyzer: organization analyzers of external access in every region and of unused access", () => {
+    const analyzers = ofType(plan, "aws:accessanalyzer/analyzer:Analyzer");
+    expect(analyzers.filter((a) => a.inputs.type === "ORGANIZATION")).toHaveLength(regions().length);
+    const unused = analyzers.find((a) => a.inputs.type === "ORGANIZATION_UNUSED_ACCESS")!;
+    expect(unused.inputs.configuration).toEqual({ unusedAccess: { unusedAccessAge: 90 } });
+    for (const a of analyzers) expect(inSecurity(a)).toBe(true);
+  });
+
+  it("high-severity findings reach the security alerts topic through EventBridge, via the management account's bus", () => {
+    const forward = named(
+      plan,
+      "aws:cloudwatch/eventTarget:EventTarget",
+      "high-severity-findings-to-management",
+    );
+    expect(forward.inputs.arn).toBe(`arn:aws:events:eu-west-2:${MGMT}:event-bus/default`);
+    expect(inSecurity(forward)).toBe(true);
+    const rule = named(plan, "aws:cloudwatch/eventRule:EventRule", "forwarded-findings");
+    expect(JSON.parse(String(rule.inputs.eventPattern)).account).toEqual([security()]);
+    const toTopic = named(plan, "aws:cloudwatch/eventTarget:EventTarget", "forwarded-findings-to-topic");
+    expect(toTopic.inputs.arn).toBe(plan.outputs.securityAlertsTopicArn);
+    const bus = doc(
+      named(plan, "aws:cloudwatch/eventBusPolicy:EventBusPolicy", "default-bus-policy").inputs.policy,
+    );
+    expect(
+      allows(bus, {
+        action: "events:PutEvents",
+        resource: String(forward.inputs.arn),
+        principal: { arn: `arn:aws:iam::${security()}:role/platform-security-findings-forwarder` },
+      }),
+    ).toBe(true);
+  });
+
+  it("CloudTrail security alarms: one metric filter on the trail's log group and one alarm to the topic each", () => {
+    const trail = named(plan, "aws:cloudtrail/trail:Trail", "org-trail");
+    expect(String(trail.inputs.cloudWatchLogsGroupArn)).toMatch(
+      /log-group:\/platform\/management\/org-trail:\*$/,
+    );
+    const filters = ofType(plan, "aws:cloudwatch/logMetricFilter:LogMetricFilter");
+    expect(filters.map((f) => f.name)).toEqual([
+      "trail-root-account-usage",
+      "trail-console-sign-in-without-mfa",
+      "trail-organization-policy-changes",
+      "trail-cloudtrail-changes",
+      "trail-kms-key-deletion",
+      "trail-iam-policy-changes",
+    ]);
+    for (const f of filters) {
+      expect(f.inputs.logGroupName).toBe("/platform/management/org-trail");
+      const alarm = named(
+        plan,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        f.name.replace(/^trail-/, "alarm-"),
+      );
+      expect(alarm.inputs.alarmActions).toEqual([plan.outputs.securityAlertsTopicArn]);
+      expect(alarm.inputs.metricName).toBe((f.inputs.metricTransformation as { name: string }).name);
+    }
+  });
+
+  it("the trail records the payment stores' data events and keeps management events", () => {
+    const trail = named(plan, "aws:cloudtrail/trail:Trail", "org-trail");
+    const selectors = trail.inputs.advancedEventSelectors as {
+      fieldSelectors: { field: string; equals?: string[]; startsWiths?: string[] }[];
+    }[];
+    const field = (i: number, f: string) => selectors[i]!.fieldSelectors.find((x) => x.field === f);
+    expect(field(0, "eventCategory")?.equals).toEqual(["Management"]);
+    const accounts = Object.fromEntries(
+      ["dev", "preprod", "prod"].map((e) => [e, stackValue<string>(e, "platform:accountId")]),
+    );
+    expect(field(1, "resources.type")?.equals).toEqual(["AWS::S3::Object"]);
+    expect(field(1, "resources.ARN")?.startsWiths).toEqual(
+      Object.entries(accounts).map(([e, id]) => `arn:aws:s3:::platform-${e}-payments-archive-${id}/`),
+    );
+    expect(field(2, "resources.type")?.equals).toEqual(["AWS::DynamoDB::Table"]);
+    expect(field(2, "resources.ARN")?.equals).toEqual(
+      Object.entries(accounts).map(
+        ([e, id]) => `arn:aws:dynamodb:eu-west-2:${id}:table/platform-${e}-payments`,
+      ),
+    );
+  });
+
+  it("the audit bucket's server access logs go to a separate, protected bucket that only S3 log delivery writes", () => {
+    const logging = named(plan, "aws:s3/bucketLogging:BucketLogging", "audit-access-logging");
+    expect(logging.inputs.bucket).toBe(plan.outputs.auditBucket);
+    expect(logging.inputs.targetBucket).toBe(plan.outputs.auditAccessLogBucket);
+    expect(plan.outputs.auditAccessLogBucket).not.toBe(plan.outputs.auditBucket);
+    expect(named(plan, "aws:s3/bucket:Bucket", "audit-access-logs-bucket").protect).toBe(true);
+    const policy = doc(
+      named(plan, "aws:s3/bucketPolicy:BucketPolicy", "audit-access-logs-policy").inputs.policy,
+    );
+    const put = (principal: { service: string } | { arn: string }, source: string) =>
+      allows(policy, {
+        action: "s3:PutObject",
+        resource: `arn:aws:s3:::${String(plan.outputs.auditAccessLogBucket)}/x`,
+        principal,
+        context: {
+          "aws:SourceArn": `arn:aws:s3:::${source}`,
+          "aws:SourceAccount": MGMT,
+          "aws:SecureTransport": true,
+        },
+      });
+    expect(put({ service: "logging.s3.amazonaws.com" }, String(plan.outputs.auditBucket))).toBe(true);
+    expect(put({ service: "logging.s3.amazonaws.com" }, "someone-elses-bucket")).toBe(false);
+    expect(put({ arn: `arn:aws:iam::${MGMT}:role/platform-deploy` }, String(plan.outputs.auditBucket))).toBe(
+      false,
+    );
+  });
+
+  it("budgets for the management and security accounts, and a daily cost-anomaly subscription", () => {
+    for (const account of ["management", "security"]) {
+      const budget = named(plan, "aws:budgets/budget:Budget", `baseline-${account}-budget`);
+      expect(budget.inputs).toMatchObject({ budgetType: "COST", timeUnit: "MONTHLY", limitUnit: "USD" });
+      const notifications = budget.inputs.notifications as { notificationType: string }[];
+      expect(notifications.map((n) => n.notificationType)).toContain("FORECASTED");
+      expect(budget.provider).toBe(account === "security" ? "aws-security" : "aws");
+    }
+    const subscription = named(
+      plan,
+      "aws:costexplorer/anomalySubscription:AnomalySubscription",
+      "cost-anomaly-subscription",
+    );
+    expect(subscription.inputs).toMatchObject({ frequency: "DAILY" });
+    expect(subscription.inputs.monitorArnLists as string[]).toHaveLength(2);
   });
 });

@@ -70,9 +70,11 @@ describe("secretsKeyPolicy (prod)", () => {
     }
   });
 
-  it("lets prod developers add secrets (encrypt) but not read them", () => {
-    expect(can(doc, prodDeveloper, "kms:Encrypt")).toBe(true);
+  it("lets only admins (and the deploy roles) add prod secrets: a developer can neither encrypt nor read", () => {
+    expect(can(doc, prodDeveloper, "kms:Encrypt")).toBe(false);
     expect(can(doc, prodDeveloper, "kms:GenerateDataKey")).toBe(false);
+    expect(can(doc, { arn: ssoRole(PROD, "PlatformAdmin", REGION) }, "kms:Encrypt")).toBe(true);
+    expect(can(doc, { arn: ssoRole(MANAGEMENT, "PlatformAdmin", REGION) }, "kms:Encrypt")).toBe(true);
   });
 
   it("lets the key account administer but not use the key, and never create grants", () => {
@@ -139,7 +141,7 @@ describe("secretsKeyPolicy (management)", () => {
     const mgmtDeveloper = { arn: ssoRole(MANAGEMENT, "Developer", REGION) };
     expect(can(doc, { arn: role(MANAGEMENT, ciRoleName("deploy", "prod")) }, "kms:Decrypt")).toBe(true);
     expect(can(doc, mgmtDeveloper, "kms:Decrypt")).toBe(false);
-    expect(can(doc, mgmtDeveloper, "kms:Encrypt")).toBe(true);
+    expect(can(doc, mgmtDeveloper, "kms:Encrypt")).toBe(false);
     expect(can(doc, { arn: role(MANAGEMENT, "platform-management-vpn") }, "kms:Decrypt")).toBe(false);
   });
 });

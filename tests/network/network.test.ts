@@ -1,7 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { overlaps } from "../../src/core/cidr";
+import { overlaps, parseCidr } from "../../src/core/cidr";
+import { type AclRule, DATA_TIER_PORTS } from "../../src/network/data-acl";
 import { REQUIRED_INTERFACE_ENDPOINTS } from "../../src/network/network-config";
-import { type PlannedResource, type PlanResult, planStack, planVariant, within } from "../support/harness";
+import {
+  ofType,
+  type PlannedResource,
+  type PlanResult,
+  planStack,
+  planVariant,
+  stackValue,
+  within,
+} from "../support/harness";
 
 const VPC = "aws:ec2/vpc:Vpc";
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -18,6 +27,26 @@ function byId(net: PlannedResource[], id: unknown): PlannedResource | undefined 
 
 function network(plan: PlanResult): PlannedResource[] {
   return within(plan, "network");
+}
+
+/**
+ * Does an ACL's rule list admit TCP traffic from (or to) `cidr` on `port`? Rules are evaluated in
+ * rule-number order and the first match decides; the list holds only allows, so no match is a deny.
+ */
+function aclAdmits(rules: readonly AclRule[], cidr: string, port: number): boolean {
+  const within = (inner: string, outer: string) => {
+    const i = parseCidr(inner);
+    const o = parseCidr(outer);
+    return i.prefix >= o.prefix && overlaps(inner, outer);
+  };
+  const first = [...rules]
+    .sort((a, b) => a.ruleNo - b.ruleNo)
+    .find(
+      (r) =>
+        within(cidr, r.cidrBlock) &&
+        (r.protocol === "-1" || (r.protocol === "tcp" && port >= r.fromPort && port <= r.toPort)),
+    );
+  return first?.action === "allow";
 }
 
 const tags = (r: PlannedResource) => (r.inputs.tags ?? {}) as Record<string, string>;
@@ -87,6 +116,44 @@ describe("prod network", () => {
     expect(tables.size).toBe(1);
     const routes = of(ROUTE).filter((r) => tables.has(r.inputs.routeTableId as string));
     expect(routes).toEqual([]);
+  });
+
+  it("fences the data subnets with an ACL: the private tier and the VPN range on the data ports only", () => {
+    const acls = of("aws:ec2/networkAcl:NetworkAcl");
+    expect(acls).toHaveLength(1);
+    const acl = acls[0]!;
+    const dataSubnets = of(SUBNET).filter((s) => tags(s).Tier === "data");
+    expect((acl.inputs.subnetIds as string[]).map((id) => byId(net, id))).toEqual(dataSubnets);
+    const rules = acl.inputs as { ingress: AclRule[]; egress: AclRule[] };
+    const cidr = (tier: string) =>
+      of(SUBNET)
+        .filter((s) => tags(s).Tier === tier)
+        .map((s) => String(s.inputs.cidrBlock));
+    const vpn = stackValue<{ vpnClientCidr: string }>("management", "platform:transit").vpnClientCidr;
+    const admits = (list: AclRule[], source: string, port: number) => aclAdmits(list, source, port);
+    for (const source of [...cidr("private"), vpn]) {
+      expect(admits(rules.ingress, source, 5432), `${source} → 5432`).toBe(true);
+      expect(admits(rules.ingress, source, 443), `${source} → 443`).toBe(true);
+      expect(admits(rules.ingress, source, 22), `${source} → 22`).toBe(false);
+      expect(admits(rules.ingress, source, 6379), `${source} → 6379`).toBe(false);
+      // Replies go back to the client's ephemeral port.
+      expect(admits(rules.egress, source, 40000), `reply to ${source}`).toBe(true);
+    }
+    // The public subnets (the ALBs, the NAT gateways), the management VPC and the internet: nothing.
+    for (const source of [...cidr("public"), "10.0.0.1/32", "8.8.8.8/32"]) {
+      expect(admits(rules.ingress, source, 5432), source).toBe(false);
+      expect(admits(rules.ingress, source, 443), source).toBe(false);
+    }
+    // Multi-AZ, read replicas and OpenSearch nodes talk to each other across the data subnets.
+    for (const a of cidr("data")) expect(admits(rules.ingress, a, 9300), a).toBe(true);
+  });
+
+  it("the data ports the ACL admits are exactly the ports RDS and OpenSearch listen on", async () => {
+    const plan = await planStack("prod");
+    const ports = ofType(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .filter((r) => /^(db|search)-from-client-/.test(r.name))
+      .map((r) => Number(r.inputs.fromPort));
+    expect(new Set(ports)).toEqual(new Set(Object.values(DATA_TIER_PORTS)));
   });
 
   it("tags subnets for the load balancer controller and Karpenter discovery", () => {

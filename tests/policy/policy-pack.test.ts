@@ -187,6 +187,34 @@ const VIOLATIONS: [string, StackName, string, Change, string, RegExp][] = [
     /AWS-managed key alias\/aws\/logs/,
   ],
   [
+    "s3-encrypted-with-stack-key",
+    "dev",
+    "the archive bucket switched to S3-managed keys without a log-delivery reason",
+    (p) => {
+      find(p, "BucketServerSideEncryptionConfiguration", "archive-encryption").inputs.rules = [
+        { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ];
+    },
+    "archive-bucket",
+    /S3-managed keys without a log-delivery reason \(EncryptionAtRest tag: none\)/,
+  ],
+  [
+    "s3-encrypted-with-stack-key",
+    "management",
+    "the audit bucket encrypted with another account's key",
+    (p) => {
+      const rule = (
+        find(p, "BucketServerSideEncryptionConfiguration", "audit-encryption").inputs.rules as {
+          applyServerSideEncryptionByDefault: Record<string, unknown>;
+        }[]
+      )[0]!;
+      rule.applyServerSideEncryptionByDefault.kmsMasterKeyId =
+        "arn:aws:kms:eu-west-2:529381746102:key/11111111-2222-3333-4444-555555555555";
+    },
+    "audit-bucket",
+    /account 529381746102, not the stack's account 318274619203/,
+  ],
+  [
     "kms-key-rotation",
     "dev",
     "a key that never rotates",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { STACK_NAMES } from "../../src/core/environments";
-import { ofType, planStack } from "../support/harness";
+import { ENVIRONMENT_STACKS, STACK_NAMES } from "../../src/core/environments";
+import { named, ofType, planStack, stackValue } from "../support/harness";
 
 const REQUIRED_TAGS = ["Project", "Environment", "Owner", "CostCenter", "ManagedBy"] as const;
 
@@ -74,5 +74,60 @@ describe("production protections", () => {
         expect(k.inputs.enableKeyRotation, `${stack} ${k.name}`).toBe(true);
       }
     }
+  });
+});
+
+describe.each(ENVIRONMENT_STACKS)("account baseline: %s", (stack) => {
+  it("blocks public S3 access at account level, records AWS Config centrally, and budgets the account", async () => {
+    const plan = await planStack(stack);
+    const management = await planStack("management");
+    expect(
+      named(
+        plan,
+        "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+        "account-baseline-s3-account-public-access",
+      ).inputs,
+    ).toEqual(
+      expect.objectContaining({
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      }),
+    );
+    const recorder = named(plan, "aws:cfg/recorder:Recorder", "account-baseline-config-recorder");
+    expect(recorder.inputs.recordingGroup).toMatchObject({
+      allSupported: true,
+      includeGlobalResourceTypes: true,
+    });
+    expect(
+      named(plan, "aws:cfg/deliveryChannel:DeliveryChannel", "account-baseline-config-delivery").inputs
+        .s3BucketName,
+    ).toBe(management.outputs.configBucketName);
+    expect(
+      named(plan, "aws:cfg/recorderStatus:RecorderStatus", "account-baseline-config-recorder-status").inputs
+        .isEnabled,
+    ).toBe(true);
+    const budget = named(plan, "aws:budgets/budget:Budget", "account-baseline-budget");
+    const cfg = stackValue<{ monthlyLimitUsd: number; actualThresholdsPercent: number[]; emails: string[] }>(
+      stack,
+      "platform:budget",
+    );
+    expect(budget.inputs).toMatchObject({
+      name: `platform-${stack}-monthly`,
+      budgetType: "COST",
+      timeUnit: "MONTHLY",
+      limitAmount: cfg.monthlyLimitUsd.toFixed(2),
+    });
+    const notifications = budget.inputs.notifications as {
+      notificationType: string;
+      threshold: number;
+      subscriberEmailAddresses: string[];
+    }[];
+    expect(notifications.filter((n) => n.notificationType === "ACTUAL").map((n) => n.threshold)).toEqual(
+      cfg.actualThresholdsPercent,
+    );
+    expect(notifications.filter((n) => n.notificationType === "FORECASTED")).toHaveLength(1);
+    for (const n of notifications) expect(n.subscriberEmailAddresses).toEqual(cfg.emails);
   });
 });

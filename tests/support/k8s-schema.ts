@@ -16,6 +16,10 @@ import {
 } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
 import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
 import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
+import {
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
+} from "kubernetes-models/admissionregistration.k8s.io/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { CronJob } from "kubernetes-models/batch/v1";
 import { Ingress, IngressClass, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
@@ -65,6 +69,9 @@ export const VALIDATORS: ReadonlyMap<string, ModelClass> = new Map([
   entry(Role),
   entry(RoleBinding),
   entry(CronJob),
+  // The registrars' admission policies in the hub (src/gitops/gitops-manifests.ts).
+  entry(ValidatingAdmissionPolicy),
+  entry(ValidatingAdmissionPolicyBinding),
 ]);
 
 interface Access {
