@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { dnsName, hostedZoneId } from "../core/config-primitives";
 import type { Rule, RuleIssue } from "../core/config-rules";
-import { STACKS } from "../core/environments";
+import { MANAGEMENT_STACK, STACKS, stackFileName } from "../core/environments";
 
 /**
  * Keys of the environment stacks' data services and payments pipeline: RDS PostgreSQL, the
@@ -379,6 +379,43 @@ export const DATA_RULES: Rule<{ network: { availabilityZones: readonly string[] 
       out.push({ key: "platform:payments.deletionProtection", message: `must be true in ${stack}` });
     }
     return out;
+  },
+
+  /**
+   * The Lambda worker's image must be in a repository the management stack shares with Lambda
+   * (`platform:registries.lambdaImages` of its stack file): any other repository's policy does not
+   * admit the Lambda service, and AWS refuses to create the function.
+   */
+  function workerImageIsShared(s, { peers }) {
+    const d = dataOf(s);
+    if (!d) return [];
+    const key = "platform:payments.worker.image.repository";
+    const url = d.payments.worker.image.repository;
+    const m = peers[MANAGEMENT_STACK];
+    const file = stackFileName(MANAGEMENT_STACK);
+    if (!m?.accountId || !m.region || !m.imageRepositories) {
+      return [
+        {
+          key,
+          message: `cannot check ${url}: ${file} declares no platform:accountId, aws:region or platform:registries`,
+        },
+      ];
+    }
+    const registry = `${m.accountId}.dkr.ecr.${m.region}.amazonaws.com/`;
+    const name = url.startsWith(registry) ? url.slice(registry.length) : undefined;
+    if (name === undefined) {
+      return [
+        {
+          key,
+          message: `${url} is not in the management account's registry (${registry}…); the worker runs only from images the management stack shares`,
+        },
+      ];
+    }
+    if (m.imageRepositories.lambda.includes(name)) return [];
+    const why = m.imageRepositories.all.includes(name)
+      ? `its policy does not admit the Lambda service: add "${name}" to platform:registries.lambdaImages in ${file}`
+      : `the management stack creates no repository "${name}" (platform:registries.images in ${file}: ${m.imageRepositories.all.join(", ")})`;
+    return [{ key, message: `${url} cannot run the Lambda worker: ${why}` }];
   },
 
   function searchTopology(s, { stack }) {

@@ -487,6 +487,33 @@ describe("bad configuration is rejected", () => {
   const payments = () => stackValue<Record<string, Record<string, unknown>>>("dev", "platform:payments");
   const database = (stack: string) => stackValue<Record<string, unknown>>(stack, "platform:database");
 
+  it("a worker image the management stack does not share with Lambda", async () => {
+    const withRepository = (repository: string) => {
+      const p = payments();
+      p.worker = { ...p.worker, image: { repository, tag: "1.0.0" } };
+      return { "platform:payments": p };
+    };
+    const key = /platform:payments\.worker\.image\.repository: /;
+    await expectConfigError(
+      "dev",
+      withRepository("318274619203.dkr.ecr.eu-west-2.amazonaws.com/payments-api"),
+      key,
+      /its policy does not admit the Lambda service: add "payments-api" to platform:registries\.lambdaImages in Pulumi\.management\.yaml/,
+    );
+    await expectConfigError(
+      "dev",
+      withRepository("318274619203.dkr.ecr.eu-west-2.amazonaws.com/payments-worker-v2"),
+      key,
+      /the management stack creates no repository "payments-worker-v2"/,
+    );
+    await expectConfigError(
+      "prod",
+      withRepository("529381746102.dkr.ecr.eu-west-2.amazonaws.com/payments-worker"),
+      key,
+      /is not in the management account's registry \(318274619203\.dkr\.ecr\.eu-west-2\.amazonaws\.com\/…\)/,
+    );
+  });
+
   it("a visibility timeout under six worker timeouts", async () => {
     const p = payments();
     p.queue = { ...p.queue, visibilityTimeoutSeconds: 300 };

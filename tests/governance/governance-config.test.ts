@@ -112,4 +112,13 @@ describe("management config rules", () => {
       /platform:transit: unknown key/,
     );
   });
+
+  it("rejects a Lambda image repository the stack does not create", async () => {
+    const registries = stackValue<Record<string, unknown>>("management", "platform:registries");
+    await expectConfigError(
+      "management",
+      { "platform:registries": { ...registries, lambdaImages: ["payments-worker", "worker"] } },
+      /platform:registries\.lambdaImages\[1\]: "worker" is not one of platform:registries\.images/,
+    );
+  });
 });
