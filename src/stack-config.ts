@@ -16,6 +16,7 @@ import { EDGE_RULES, edgeShape } from "./edge";
 import { GITOPS_RULES, gitopsEnvironmentShape, gitopsManagementShape } from "./gitops";
 import { GOVERNANCE_RULES, governanceShape } from "./governance";
 import { NETWORK_RULES, networkShape } from "./network";
+import { OBSERVABILITY_RULES, observabilityShape } from "./observability";
 import { TRANSIT_RULES, transitShape } from "./transit";
 
 /**
@@ -42,6 +43,7 @@ export const environmentSchema = z
     ...clusterShape,
     ...dataShape,
     ...edgeShape,
+    ...observabilityShape,
     ...gitopsEnvironmentShape,
   })
   .strict();
@@ -61,6 +63,7 @@ export const RULES: readonly Rule<ManagementSettings | EnvironmentSettings>[] = 
   ...CLUSTER_RULES,
   ...GITOPS_RULES,
   ...NETWORK_RULES,
+  ...OBSERVABILITY_RULES,
 ];
 
 /** Validates one stack's raw configuration into the model; throws `ConfigError`. Pure. */

@@ -10,6 +10,9 @@ import {
   argoCdValues,
   argoRolloutsValues,
   clusterSecretStoreManifest,
+  DATADOG,
+  datadogAgentValues,
+  datadogKeysExternalSecretManifest,
   EXTERNAL_DNS,
   EXTERNAL_SECRETS,
   type ExternalDnsScope,
@@ -21,6 +24,10 @@ import {
   LOAD_BALANCER_CONTROLLER,
   loadBalancerControllerPolicy,
   loadBalancerControllerValues,
+  METRICS_SERVER,
+  metricsServerValues,
+  RELOADER,
+  reloaderValues,
 } from "./addon-values";
 import type { Cluster } from "./cluster";
 import { chartSource, type PinnedChart } from "./helm-charts";
@@ -45,6 +52,12 @@ export interface AddonsArgs {
    * names in (`platform:edge.domain`, `platform:edge.hostedZoneId`).
    */
   readonly externalDns?: ExternalDnsScope;
+  /** Environment only (required there): the Datadog site the agent reports to. */
+  readonly datadog?: { readonly site: string };
+  /** Environment only: the namespaces Reloader watches (where the payments chart runs). */
+  readonly reloadNamespaces?: readonly string[];
+  /** Environment only: the ALB access-log bucket, and the IngressClassParams' attributes that point at it. */
+  readonly albAccessLogs?: { readonly bucket: string; readonly ready: pulumi.Resource };
 }
 
 /**
@@ -70,14 +83,25 @@ export class Addons extends pulumi.ComponentResource {
       namespace: string,
       values: pulumi.Input<Record<string, unknown>>,
       dependsOn: pulumi.Resource[] = [],
+      waitForPods = true,
     ) => {
       this.releases[logical] = new k8s.helm.v3.Release(
         logical,
-        { name: logical, namespace, createNamespace: true, ...chartSource(chart), atomic: true, values },
+        {
+          name: logical,
+          namespace,
+          createNamespace: true,
+          ...chartSource(chart),
+          ...(waitForPods ? { atomic: true } : { atomic: false, skipAwait: true }),
+          values,
+        },
         { parent: this, provider: cluster.provider, dependsOn: [...args.dependsOn, ...dependsOn] },
       );
       return this.releases[logical]!;
     };
+
+    // The resource metrics the HPAs scale on, in every cluster.
+    release("metrics-server", VERSIONS.charts.metricsServer, METRICS_SERVER.namespace, metricsServerValues());
 
     const lbc = cluster.podIdentityRole(
       "aws-load-balancer-controller",
@@ -96,14 +120,18 @@ export class Addons extends pulumi.ComponentResource {
 
     // The public and internal ALB classes the application chart's Ingresses use.
     if (args.role === "environment") {
-      for (const { params, ingressClass } of ingressClassManifests({ deletionProtection: args.protect })) {
+      for (const { params, ingressClass } of ingressClassManifests({
+        deletionProtection: args.protect,
+        ...(args.albAccessLogs ? { accessLogs: { bucket: args.albAccessLogs.bucket } } : {}),
+      })) {
         const p = new k8s.apiextensions.CustomResource(
           `ingress-class-params-${params.metadata.name}`,
           params,
           {
             parent: this,
             provider: cluster.provider,
-            dependsOn: [lbcRelease],
+            // The ALBs start logging as soon as they exist: the bucket and its policy come first.
+            dependsOn: [lbcRelease, ...(args.albAccessLogs ? [args.albAccessLogs.ready] : [])],
           },
         );
         new k8s.networking.v1.IngressClass(
@@ -134,14 +162,50 @@ export class Addons extends pulumi.ComponentResource {
       externalSecretsValues(),
       [eso.association],
     );
-    new k8s.apiextensions.CustomResource("cluster-secret-store", clusterSecretStoreManifest(region), {
-      parent: this,
-      provider: cluster.provider,
-      dependsOn: [esoRelease],
-    });
+    const store = new k8s.apiextensions.CustomResource(
+      "cluster-secret-store",
+      clusterSecretStoreManifest(region),
+      {
+        parent: this,
+        provider: cluster.provider,
+        dependsOn: [esoRelease],
+      },
+    );
 
     if (args.role === "environment") {
       release("argo-rollouts", VERSIONS.charts.argoRollouts, ARGO_ROLLOUTS.namespace, argoRolloutsValues());
+
+      // Rotated secrets reach the payments pods: Reloader rolls the Rollouts whose Secrets changed.
+      release(
+        "reloader",
+        VERSIONS.charts.reloader,
+        RELOADER.namespace,
+        reloaderValues({ namespaces: args.reloadNamespaces ?? [] }),
+      );
+
+      // The Datadog agent, its keys delivered by External Secrets from the environment's input entry.
+      if (args.datadog === undefined)
+        throw new Error("Addons: an environment cluster needs its Datadog site");
+      const ddNamespace = new k8s.core.v1.Namespace(
+        "datadog-namespace",
+        { metadata: { name: DATADOG.namespace } },
+        { parent: this, provider: cluster.provider, dependsOn: args.dependsOn },
+      );
+      const keys = new k8s.apiextensions.CustomResource(
+        "datadog-keys",
+        datadogKeysExternalSecretManifest(naming.stack),
+        { parent: this, provider: cluster.provider, dependsOn: [store, ddNamespace] },
+      );
+      // The agent starts once its keys are synced; the deploy does not wait for them (an input an
+      // operator sets, README "Observability"), so a missing key never blocks the environment.
+      release(
+        "datadog",
+        VERSIONS.charts.datadog,
+        DATADOG.namespace,
+        datadogAgentValues({ site: args.datadog.site, clusterName: cluster.name, environment: naming.stack }),
+        [keys],
+        false,
+      );
 
       // The ALBs' DNS names (origin and internal hostnames), from the Ingresses' hostname annotations.
       const scope = args.externalDns;

@@ -52,6 +52,10 @@ export const VERSIONS = {
       chart: "metrics-server",
       version: "3.13.0",
     },
+    /** The Datadog node agent and cluster agent (APM on the node's port 8126), environment clusters. */
+    datadog: { repo: "https://helm.datadoghq.com", chart: "datadog", version: "3.116.0" },
+    /** Stakater Reloader: restarts the payments Rollouts when a Secret they read changes. */
+    reloader: { repo: "https://stakater.github.io/stakater-charts", chart: "reloader", version: "2.1.3" },
   },
   /** Container images the platform runs itself, outside any chart. */
   images: {

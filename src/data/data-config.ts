@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { dnsName, hostedZoneId } from "../core/config-primitives";
+import { overlaps } from "../core/cidr";
+import { dnsName, hostedZoneId, ipv4Block } from "../core/config-primitives";
 import type { Rule, RuleIssue } from "../core/config-rules";
 import { MANAGEMENT_STACK, STACKS, stackFileName } from "../core/environments";
 
@@ -190,6 +191,11 @@ export const paymentsSchema = z
       .strict(),
     /** Days a deleted Secrets Manager secret can be restored (7 to 30). */
     secretRecoveryWindowDays: int(7, 30, "days"),
+    /**
+     * The payment provider's published API address ranges: the one internet destination the payments
+     * API may reach (its NetworkPolicy egress, over HTTPS). /16 or narrower, never a private range.
+     */
+    providerEgressCidrs: z.array(ipv4Block(16, 32)).min(1, "at least the provider's API range"),
   })
   .strict();
 
@@ -416,6 +422,19 @@ export const DATA_RULES: Rule<{ network: { availabilityZones: readonly string[] 
       ? `its policy does not admit the Lambda service: add "${name}" to platform:registries.lambdaImages in ${file}`
       : `the management stack creates no repository "${name}" (platform:registries.images in ${file}: ${m.imageRepositories.all.join(", ")})`;
     return [{ key, message: `${url} cannot run the Lambda worker: ${why}` }];
+  },
+
+  function providerRangesArePublic(s) {
+    const d = dataOf(s);
+    if (!d) return [];
+    const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
+    return d.payments.providerEgressCidrs
+      .map((cidr, i) => ({ cidr, i, range: PRIVATE.find((p) => overlaps(p, cidr)) }))
+      .filter((x) => x.range !== undefined)
+      .map(({ cidr, i, range }) => ({
+        key: `platform:payments.providerEgressCidrs[${i}]`,
+        message: `${cidr} overlaps the private range ${range}: the payment provider is reached over the internet, and a private range would open the VPC, the VPN or the node's link-local services to the payments API`,
+      }));
   },
 
   function searchTopology(s, { stack }) {

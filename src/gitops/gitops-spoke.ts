@@ -32,6 +32,8 @@ export interface GitOpsSpokeArgs {
   readonly hubProvider: k8s.Provider;
   /** Production-grade: the namespace the workloads live in outlives the stack's resources. */
   readonly protect: boolean;
+  /** The environment's chart values (`paymentsChartValues`): the cluster secret's chart-values annotation. */
+  readonly chartValues: pulumi.Input<Record<string, unknown>>;
   /** What must be in the cluster before ArgoCD is told about it (the add-ons the chart relies on). */
   readonly registerAfter?: pulumi.Resource[];
 }
@@ -110,8 +112,13 @@ export class GitOpsSpoke extends pulumi.ComponentResource {
 
     // Registered last: ArgoCD acts on the cluster as soon as the secret exists.
     const secret = pulumi
-      .all([cluster.endpoint, cluster.certificateAuthorityData, deployer.arn])
-      .apply(([server, caData, deployerRoleArn]) =>
+      .all([
+        cluster.endpoint,
+        cluster.certificateAuthorityData,
+        deployer.arn,
+        pulumi.output(args.chartValues),
+      ])
+      .apply(([server, caData, deployerRoleArn, chartValues]) =>
         clusterSecretManifest({
           environment: args.environment,
           clusterName: cluster.name,
@@ -120,6 +127,7 @@ export class GitOpsSpoke extends pulumi.ComponentResource {
           deployerRoleArn,
           chartVersion: args.chartVersion,
           autoSync: args.autoSync,
+          chartValues: chartValues as Record<string, unknown>,
         }),
       );
     new k8s.core.v1.Secret(

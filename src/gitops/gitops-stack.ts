@@ -99,6 +99,7 @@ export function gitopsSpokeStack(
   cfg: GitOpsSpokeStackConfig,
   cluster: ClusterStack,
   management: ManagementOutputs,
+  chartValues: pulumi.Input<Record<string, unknown>>,
   provider: aws.Provider,
 ) {
   const naming = { project: cfg.project, stack: cfg.stack };
@@ -122,6 +123,7 @@ export function gitopsSpokeStack(
       argoCdRoleArn: management.argocdRoleArn,
       chartVersion: cfg.gitops.chartVersion,
       autoSync: cfg.gitops.autoSync,
+      chartValues,
       hubProvider,
       protect: cfg.info.productionGrade,
       // Argo Rollouts, External Secrets and the ingress classes first: what the chart needs.

@@ -3,3 +3,4 @@ export { flowLogKeyPolicy } from "./flow-log-policies";
 export { Network } from "./network";
 export { NETWORK_RULES, type NetworkConfig, networkShape } from "./network-config";
 export { stackNetwork } from "./network-stack";
+export { subnetsOf } from "./subnet-plan";

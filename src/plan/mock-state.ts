@@ -164,6 +164,20 @@ const STATE: Record<string, StateFn> = {
   "aws:ssoadmin/permissionSet:PermissionSet": (name) => ({
     arn: `arn:aws:sso:::permissionSet/ssoins-7223a2b1c4d5e6f7/ps-${hex(name, 16)}`,
   }),
+  // Gateway endpoints route to the service's regional prefix list (documentation ranges stand in for it).
+  "aws:ec2/vpcEndpoint:VpcEndpoint": (name, inputs) =>
+    inputs.vpcEndpointType === "Gateway"
+      ? {
+          prefixListId: `pl-${hex(name, 8)}`,
+          cidrBlocks: String(inputs.serviceName).endsWith(".s3")
+            ? ["198.18.0.0/19", "198.18.64.0/18"]
+            : ["198.18.128.0/20"],
+        }
+      : {},
+  "datadog:index/monitor:Monitor": (name) => ({
+    id: String(1_000_000 + (parseInt(hex(name, 6), 16) % 9_000_000)),
+  }),
+  "datadog:aws/integrationExternalId:IntegrationExternalId": (name) => ({ id: hex(name, 32) }),
   "aws:ec2/launchTemplate:LaunchTemplate": (name) => ({ id: `lt-${hex(name, 17)}`, latestVersion: 1 }),
   "aws:ram/resourceShare:ResourceShare": (name, _inputs, ctx) => ({
     arn: `arn:aws:ram:${ctx.region}:${ctx.accountId}:resource-share/${hex(name, 8)}-${hex(`${name}r`, 4)}`,
