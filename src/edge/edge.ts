@@ -16,7 +16,7 @@ import {
   securityHeaders,
   VIEWER_MINIMUM_PROTOCOL,
 } from "./distribution";
-import { logDeliveryPolicy, REDACTED_HEADERS, WAF_LOG_GROUP_PREFIX } from "./log-policies";
+import { logDeliveryPolicy, REDACTED_HEADERS } from "./log-policies";
 import { originVerifyRules, visibility, webAclRules } from "./waf-rules";
 
 export interface EdgeArgs {
