@@ -2,6 +2,7 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterStack } from "./cluster";
 import { readManagementOutputs } from "./core/management-outputs";
+import { VERSIONS } from "./core/versions";
 import { dataNames, dataServices } from "./data";
 import { albAccessLogsStack, albLogBucketName, edgeStack } from "./edge";
 import { gitopsSpokeStack, paymentsChartValues } from "./gitops";
@@ -42,9 +43,23 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
 
   // ── data and payments pipeline ──
   // RDS and OpenSearch admit the cluster security group (every node, hence every pod) and the worker.
+  // The grants inside the data stores are applied by a Job in the cluster, from images mirrored in
+  // the management ECR.
+  const registry = `${management.accountId}.dkr.ecr.${management.region}.amazonaws.com`;
+  const mirrored = (i: { repository: string; tag: string }) => `${registry}/${i.repository}:${i.tag}`;
   const data = dataServices(
     cfg,
-    { network, clusterClientSecurityGroupIds: [cluster.cluster.securityGroupId], cluster: cluster.cluster },
+    {
+      network,
+      clusterClientSecurityGroupIds: [cluster.cluster.securityGroupId],
+      cluster: cluster.cluster,
+      grants: {
+        provider: cluster.cluster.provider,
+        awsCliImage: mirrored(VERSIONS.images.mirrored.awsCli),
+        postgresImage: mirrored(VERSIONS.images.mirrored.postgres),
+        after: [cluster.addons],
+      },
+    },
     { provider },
   );
 

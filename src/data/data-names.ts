@@ -95,4 +95,8 @@ export const arns = {
   dbUser: (c: ArnContext, resourceId: string, user: string) =>
     `arn:aws:rds-db:${c.region}:${c.accountId}:dbuser:${resourceId}/${user}`,
   topic: (c: ArnContext, name: string) => `arn:aws:sns:${c.region}:${c.accountId}:${name}`,
+  emailIdentity: (c: ArnContext, domain: string) =>
+    `arn:aws:ses:${c.region}:${c.accountId}:identity/${domain}`,
+  configurationSet: (c: ArnContext, name: string) =>
+    `arn:aws:ses:${c.region}:${c.accountId}:configuration-set/${name}`,
 };

@@ -119,6 +119,11 @@ describe("the flow's wiring (dev)", () => {
       ConnectAsWorker: [],
       IndexPayments: [`${domainArn}/payments`, `${domainArn}/payments/*`],
       UseDataKey: [out(plan, "dataKeyArn")],
+      // Receipts: the SES identity of the environment's domain and its configuration set.
+      SendReceiptsFromTheDomain: [
+        `arn:aws:ses:${region}:${account}:identity/dev.payments.example.com`,
+        `arn:aws:ses:${region}:${account}:configuration-set/platform-dev-payments-email`,
+      ],
       WriteOwnLogs: [
         `arn:aws:logs:${region}:${account}:log-group:${String(logGroup.inputs.name)}:log-stream:*`,
       ],
@@ -217,7 +222,7 @@ describe("the flow's wiring (dev)", () => {
       );
     // Without the config secret: no provider key anywhere, the chart's secrets seeded empty.
     expect(versions(plan).has("provider-api-key-value")).toBe(false);
-    for (const w of ["payments-web", "payments-api", "admin-web", "payments-worker", "datadog"]) {
+    for (const w of ["payments-web", "payments-api", "admin-web", "payments-worker"]) {
       expect(named(plan, "aws:secretsmanager/secret:Secret", `workload-${w}`).inputs.name).toBe(
         `dev/payments/${w}`,
       );

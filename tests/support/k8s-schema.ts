@@ -17,7 +17,7 @@ import {
 import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
 import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import { CronJob } from "kubernetes-models/batch/v1";
+import { CronJob, Job } from "kubernetes-models/batch/v1";
 import { Ingress, IngressClass, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
@@ -65,6 +65,8 @@ export const VALIDATORS: ReadonlyMap<string, ModelClass> = new Map([
   entry(Role),
   entry(RoleBinding),
   entry(CronJob),
+  // The data-grants Job of the environment stacks (src/data/data-grants.ts).
+  entry(Job),
 ]);
 
 interface Access {
