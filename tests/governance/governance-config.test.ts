@@ -1,4 +1,5 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { VERSIONS } from "../../src/core/versions";
 import { expectConfigError, stackValue } from "../support/harness";
 
 type Org = {
@@ -120,5 +121,11 @@ describe("management config rules", () => {
       { "platform:registries": { ...registries, lambdaImages: ["payments-worker", "worker"] } },
       /platform:registries\.lambdaImages\[1\]: "worker" is not one of platform:registries\.images/,
     );
+  });
+
+  it("creates a repository for every image the environment clusters run from the mirror", () => {
+    const images = stackValue<{ images: string[] }>("management", "platform:registries").images;
+    for (const mirrored of Object.values(VERSIONS.images.mirrored))
+      expect(images).toContain(mirrored.repository);
   });
 });
