@@ -519,6 +519,20 @@ describe("bad configuration is rejected", () => {
     );
   });
 
+  it("a payment provider range that is private, or too wide", async () => {
+    const p = payments();
+    await expectConfigError(
+      "prod",
+      { "platform:payments": { ...p, providerEgressCidrs: ["198.51.100.0/24", "10.30.0.0/16"] } },
+      /platform:payments\.providerEgressCidrs\[1\]: 10\.30\.0\.0\/16 overlaps the private range 10\.0\.0\.0\/8/,
+    );
+    await expectConfigError(
+      "prod",
+      { "platform:payments": { ...p, providerEgressCidrs: ["0.0.0.0/0"] } },
+      /platform:payments\.providerEgressCidrs\[0\]: expected an IPv4 block between \/16 and \/32/,
+    );
+  });
+
   it("a visibility timeout under six worker timeouts", async () => {
     const p = payments();
     p.queue = { ...p.queue, visibilityTimeoutSeconds: 300 };
