@@ -182,7 +182,8 @@ export class Edge extends pulumi.ComponentResource {
         new random.RandomPassword(
           `edge-origin-verify-${g}`,
           { length: ORIGIN_VERIFY_LENGTH, special: false },
-          { parent: this },
+          // The first generation keeps the value created before generations existed.
+          { parent: this, ...(g === 1 ? { aliases: [{ name: "edge-origin-verify" }] } : {}) },
         ).result,
       ),
     );

@@ -29,10 +29,15 @@ const ENVS = ["dev", "preprod", "prod"] as const;
 type Env = (typeof ENVS)[number];
 const plans = {} as Record<Env | "management", PlanResult>;
 
+// One hook per stack: each whole-stack evaluation gets its own timeout.
 beforeAll(async () => {
   plans.management = await planStack("management");
-  for (const env of ENVS) plans[env] = await planStack(env);
 });
+for (const env of ENVS) {
+  beforeAll(async () => {
+    plans[env] = await planStack(env);
+  });
+}
 
 const gitops = (env: Env) => stackValue<{ chartVersion: string; autoSync: boolean }>(env, "platform:gitops");
 const clusterSecret = (env: Env) => object(plans[env], "kubernetes:core/v1:Secret", "argocd-cluster-secret");
