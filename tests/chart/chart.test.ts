@@ -305,8 +305,11 @@ describe.each(ENVIRONMENTS)("charts/payments with values-%s.yaml", (env: Environ
       expect(es.spec?.dataFrom?.map((d) => d.extract?.key)).toEqual([`${env}/payments/${w}`]);
       const target = es.spec?.target?.name;
       expect(target).toBeTruthy();
-      const container = r.get("Rollout", obj(w)).spec?.template?.spec?.containers[0];
+      const rollout = r.get("Rollout", obj(w));
+      const container = rollout.spec?.template?.spec?.containers[0];
       expect(container?.envFrom?.map((e) => e.secretRef?.name)).toEqual([target]);
+      // Reloader rolls the pods when that Secret changes (a rotated value reaches running pods).
+      expect(rollout.metadata.annotations?.["secret.reloader.stakater.com/reload"]).toBe(target);
       expect(container?.env?.find((e) => e.name === "ENVIRONMENT")?.value).toBe(env);
     }
   });
