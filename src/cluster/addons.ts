@@ -61,12 +61,14 @@ export interface AddonsArgs {
 }
 
 /**
- * The cluster's Helm-installed add-ons, pinned in `VERSIONS.charts`: the AWS Load Balancer
- * Controller and External Secrets (each with its own Pod Identity role; External Secrets reads only
- * `<stack>/*` secrets) with a ClusterSecretStore for AWS Secrets Manager, then Argo Rollouts and
- * external-dns (its own Pod Identity role, changing records in the environment's hosted zone only) in
- * the environment clusters and ArgoCD in the management cluster, whose application controller and
- * server share one Pod Identity role (`platform-management-argocd`, see `src/components/gitops-hub.ts`).
+ * The cluster's Helm-installed add-ons, pinned in `VERSIONS.charts`: metrics-server (the HPAs'
+ * metrics), the AWS Load Balancer Controller and External Secrets (each with its own Pod Identity role;
+ * External Secrets reads only `<stack>/*` secrets) with a ClusterSecretStore for AWS Secrets Manager,
+ * then in the environment clusters Argo Rollouts, Reloader, the Datadog agent (keys from the
+ * environment's `<env>/observability/datadog` input), external-dns (its own Pod Identity role,
+ * changing records in the environment's hosted zone only) and the ALB ingress classes (their access
+ * logs to the stack's bucket), and ArgoCD in the management cluster, whose application controller
+ * and server share one Pod Identity role (`platform-management-argocd`, see `src/gitops/`).
  */
 export class Addons extends pulumi.ComponentResource {
   readonly releases: Record<string, k8s.helm.v3.Release> = {};

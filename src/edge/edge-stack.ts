@@ -47,8 +47,8 @@ export function edgeStack(cfg: EdgeStackConfig, data: DataForEdge, provider: aws
     },
     { provider },
   );
-  // The public ALB's security group admits CloudFront's origin-facing addresses only (the chart
-  // names this prefix list on its public Ingresses; see `publicAlbRestriction`).
+  // The public ALB's security group admits CloudFront's origin-facing addresses only: the chart
+  // names this prefix list on its public Ingresses (the stack's chart values, `src/gitops/`).
   const cloudfrontOrigins = aws.ec2.getManagedPrefixListOutput(
     { name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST },
     { provider },

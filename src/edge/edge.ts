@@ -64,6 +64,9 @@ export interface EdgeArgs {
   readonly protect: boolean;
 }
 
+/** CloudFront delivers its standard logs (v2) from us-east-1, like every CloudFront resource. */
+const CLOUDFRONT_LOG_REGION = "us-east-1";
+
 /**
  * The environment's edge: a CloudFront distribution for the public hostnames, with a DNS-validated
  * us-east-1 certificate and a WAF web ACL. Static assets come from the private assets bucket
@@ -73,9 +76,6 @@ export interface EdgeArgs {
  * requires, so a request that did not come through CloudFront is refused. CloudFront's standard
  * logs and both web ACLs' logs (sensitive headers redacted) go to CloudWatch Logs.
  */
-
-/** CloudFront delivers its standard logs (v2) from us-east-1, like every CloudFront resource. */
-const CLOUDFRONT_LOG_REGION = "us-east-1";
 export class Edge extends pulumi.ComponentResource {
   readonly distributionId: pulumi.Output<string>;
   readonly distributionArn: pulumi.Output<string>;

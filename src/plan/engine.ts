@@ -188,7 +188,17 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   };
   process.on("unhandledRejection", onStray);
   try {
-    return await collect(stack, main, pending, byResource, registered);
+    const result = await collect(stack, main, pending, byResource, registered);
+    // A plan of the management stack with its committed config is exactly what the environments'
+    // StackReference reads: keep its outputs, so an environment planned next does not evaluate it again.
+    if (
+      stack === MANAGEMENT_STACK &&
+      options.configOverrides === undefined &&
+      options.stackOutputs === undefined
+    ) {
+      outputsCache.set(root, result.outputs);
+    }
+    return result;
   } finally {
     // Let the rejected registrations settle before unhooking.
     await new Promise((r) => setImmediate(r));

@@ -29,14 +29,15 @@ const ENVS = ["dev", "preprod", "prod"] as const;
 type Env = (typeof ENVS)[number];
 const plans = {} as Record<Env | "management", PlanResult>;
 
-// One hook per stack: each whole-stack evaluation gets its own timeout.
+// One hook per stack, each a whole-stack evaluation with its own timeout.
+const EVALUATION_TIMEOUT = 120_000;
 beforeAll(async () => {
   plans.management = await planStack("management");
-});
+}, EVALUATION_TIMEOUT);
 for (const env of ENVS) {
   beforeAll(async () => {
     plans[env] = await planStack(env);
-  });
+  }, EVALUATION_TIMEOUT);
 }
 
 const gitops = (env: Env) => stackValue<{ chartVersion: string; autoSync: boolean }>(env, "platform:gitops");
