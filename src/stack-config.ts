@@ -13,6 +13,7 @@ import { GITOPS_RULES, gitopsEnvironmentShape, gitopsManagementShape } from "./g
 import { GOVERNANCE_RULES, governanceShape } from "./governance/governance-config";
 import { PREVIEW_ROLE_NAME } from "./governance/platform-roles";
 import { NETWORK_RULES, networkShape } from "./network/network-config";
+import { OBSERVABILITY_RULES, observabilityShape } from "./observability/observability-config";
 import { RECOVERY_RULES, recoveryShape } from "./recovery/recovery-config";
 import {
   SECURITY_RULES,
@@ -47,6 +48,7 @@ export const environmentSchema = z
     ...clusterShape,
     ...dataShape,
     ...edgeShape,
+    ...observabilityShape,
     ...gitopsEnvironmentShape,
     ...securityEnvironmentShape,
     ...recoveryShape,
@@ -72,6 +74,7 @@ export const RULES: readonly Rule<ManagementSettings | EnvironmentSettings>[] = 
   ...NETWORK_RULES,
   ...SECURITY_RULES,
   ...RECOVERY_RULES,
+  ...OBSERVABILITY_RULES,
 ];
 
 /** Validates one stack's raw configuration into the model; throws `ConfigError`. Pure. */

@@ -1,5 +1,6 @@
 import type { PolicyDocument } from "../core/policy-document";
 import { policy } from "../core/policy-document";
+import { CRITICAL_ADDONS_TOLERATION, SYSTEM_NODE_SELECTOR } from "./system-nodes";
 
 /**
  * The Helm-installed add-ons that belong with a cluster, as plain data: their namespaces and
@@ -27,6 +28,29 @@ export const ARGO_CD = {
 } as const;
 /** The ClusterSecretStore every ExternalSecret of the cluster names. */
 export const SECRET_STORE_NAME = "aws-secrets-manager";
+/** metrics-server (every cluster): the resource metrics the HPAs scale on. */
+export const METRICS_SERVER = { namespace: "kube-system" } as const;
+/** Stakater Reloader (environment clusters): restarts workloads whose Secrets change. */
+export const RELOADER = { namespace: "reloader" } as const;
+/**
+ * The Datadog agent (environment clusters). Its API and application keys come from the environment's
+ * `<env>/observability/datadog` Secrets Manager entry (`api-key`, `app-key`), an input set once per
+ * environment (README, "Observability"), through an ExternalSecret into `keysSecret`.
+ */
+export const DATADOG = {
+  namespace: "datadog",
+  keysSecret: "datadog-keys",
+  /** The node agent's APM intake: a hostPort, reached by the workloads on their node's IP. */
+  tracePort: 8126,
+} as const;
+
+/** The Secrets Manager entry holding an environment's Datadog API and application keys. */
+export function datadogKeysSecretName(environment: string): string {
+  return `${environment}/observability/datadog`;
+}
+
+/** The keys the Datadog keys entry holds (JSON), which the agent and Argo Rollouts read. */
+export const DATADOG_KEY_PROPERTIES = ["api-key", "app-key"] as const;
 
 const podSpread = {
   topologySpreadConstraints: [
@@ -86,6 +110,84 @@ export function argoCdValues() {
     applicationSet: { replicas: 2 },
     configs: { params: { "server.insecure": false } },
     dex: { enabled: false },
+  };
+}
+
+/** metrics-server on the system nodes: two replicas and a PDB, so the HPAs never lose their metrics. */
+export function metricsServerValues() {
+  return {
+    replicas: 2,
+    podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+    tolerations: [CRITICAL_ADDONS_TOLERATION],
+    nodeSelector: { ...SYSTEM_NODE_SELECTOR },
+    ...podSpread,
+  };
+}
+
+/**
+ * Reloader: watches the Secrets of the payments namespace only and rolls the Argo Rollouts that
+ * name them in `secret.reloader.stakater.com/reload` (the chart sets it), by annotating their pod
+ * template, so a rotated secret reaches the pods within one External Secrets refresh interval.
+ */
+export function reloaderValues(a: { readonly namespaces: readonly string[] }) {
+  if (a.namespaces.length === 0) throw new Error("reloaderValues: at least one namespace to watch");
+  return {
+    reloader: {
+      isArgoRollouts: true,
+      reloadStrategy: "annotations",
+      ignoreConfigMaps: true,
+      namespaceSelector: `kubernetes.io/metadata.name in (${a.namespaces.join(",")})`,
+      readOnlyRootFileSystem: true,
+    },
+  };
+}
+
+/**
+ * The Datadog agent of an environment cluster: the node agent on every node (the system nodes
+ * included) with APM on the node's port 8126, where the workloads send traces (the chart points
+ * `DD_AGENT_HOST` at the node), so the `trace.http.request*` metrics the SLO, the monitors and the
+ * prod canary analysis query exist; the cluster agent (two replicas). Keys from `DATADOG.keysSecret`.
+ */
+export function datadogAgentValues(a: {
+  readonly site: string;
+  readonly clusterName: string;
+  readonly environment: string;
+}) {
+  return {
+    datadog: {
+      site: a.site,
+      clusterName: a.clusterName,
+      apiKeyExistingSecret: DATADOG.keysSecret,
+      appKeyExistingSecret: DATADOG.keysSecret,
+      tags: [`env:${a.environment}`],
+      apm: { portEnabled: true, port: DATADOG.tracePort, socketEnabled: false },
+      logs: { enabled: false },
+    },
+    agents: { tolerations: [CRITICAL_ADDONS_TOLERATION] },
+    clusterAgent: {
+      enabled: true,
+      replicas: 2,
+      createPodDisruptionBudget: true,
+      admissionController: { enabled: false },
+    },
+  };
+}
+
+/** The ExternalSecret that writes the Datadog keys into `DATADOG.keysSecret` for the agent. */
+export function datadogKeysExternalSecretManifest(environment: string) {
+  return {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ExternalSecret",
+    metadata: { name: DATADOG.keysSecret, namespace: DATADOG.namespace },
+    spec: {
+      refreshInterval: "1h",
+      secretStoreRef: { kind: "ClusterSecretStore", name: SECRET_STORE_NAME },
+      target: { name: DATADOG.keysSecret, creationPolicy: "Owner", deletionPolicy: "Retain" },
+      data: DATADOG_KEY_PROPERTIES.map((property) => ({
+        secretKey: property,
+        remoteRef: { key: datadogKeysSecretName(environment), property },
+      })),
+    },
   };
 }
 
@@ -363,8 +465,23 @@ export const INGRESS_CLASSES = {
 /** TLS policy of every ALB listener: TLS 1.3, and 1.2 for older clients. */
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
-/** IngressClassParams (elbv2.k8s.aws/v1beta1) and IngressClass (networking.k8s.io/v1) per class. */
-export function ingressClassManifests(args: { readonly deletionProtection: boolean }) {
+/**
+ * IngressClassParams (elbv2.k8s.aws/v1beta1) and IngressClass (networking.k8s.io/v1) per class. With
+ * `accessLogs`, each class's ALB writes its access logs to that bucket under the class's name (the
+ * class's parameters win over any Ingress annotation, so no workload can turn them off).
+ */
+export function ingressClassManifests(args: {
+  readonly deletionProtection: boolean;
+  readonly accessLogs?: { readonly bucket: string };
+}) {
+  const logs = (prefix: string) =>
+    args.accessLogs
+      ? [
+          { key: "access_logs.s3.enabled", value: "true" },
+          { key: "access_logs.s3.bucket", value: args.accessLogs.bucket },
+          { key: "access_logs.s3.prefix", value: prefix },
+        ]
+      : [];
   return Object.values(INGRESS_CLASSES).map((c) => ({
     params: {
       apiVersion: "elbv2.k8s.aws/v1beta1",
@@ -378,6 +495,7 @@ export function ingressClassManifests(args: { readonly deletionProtection: boole
         loadBalancerAttributes: [
           { key: "deletion_protection.enabled", value: String(args.deletionProtection) },
           { key: "routing.http.drop_invalid_header_fields.enabled", value: "true" },
+          ...logs(c.className),
         ],
       },
     },

@@ -213,8 +213,16 @@ export function karpenterControllerPolicy(a: KarpenterPolicyArgs): PolicyDocumen
     {
       Sid: "AllowInstanceProfileReadActions",
       Effect: "Allow",
-      Action: ["iam:GetInstanceProfile", "iam:ListInstanceProfiles"],
+      Action: "iam:GetInstanceProfile",
       Resource: instanceProfiles,
+    },
+    // IAM authorises List* calls on `*` only (a resource pattern never matches them); the
+    // controller's instance-profile garbage collection lists them. As upstream's reference policy.
+    {
+      Sid: "AllowUnscopedInstanceProfileListAction",
+      Effect: "Allow",
+      Action: "iam:ListInstanceProfiles",
+      Resource: "*",
     },
     {
       Sid: "AllowAPIServerEndpointDiscovery",

@@ -20,8 +20,16 @@ export type ClusterStackConfig = StackBasics & {
 export type ClusterRoleOptions =
   /** Management: the permissions of ArgoCD's role (assuming the environments' deployer roles). */
   | { readonly argoCdPolicy: pulumi.Input<string> }
-  /** Environment: the hosted zone and domain external-dns publishes the ALBs' names in. */
-  | { readonly externalDns: ExternalDnsScope };
+  /**
+   * Environment: the hosted zone and domain external-dns publishes the ALBs' names in, the Datadog
+   * site the agent reports to, the namespaces Reloader watches, and the ALBs' access-log bucket.
+   */
+  | {
+      readonly externalDns: ExternalDnsScope;
+      readonly datadog: { readonly site: string };
+      readonly reloadNamespaces: readonly string[];
+      readonly albAccessLogs: { readonly bucket: string; readonly ready: pulumi.Resource };
+    };
 
 /**
  * The stack's EKS cluster, Karpenter and add-ons, from `platform:cluster` and `platform:karpenter` (and,

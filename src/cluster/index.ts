@@ -1,5 +1,5 @@
 /** Each stack's EKS cluster, Karpenter and the cluster add-ons. */
-export { ARGO_CD } from "./addon-values";
+export { ARGO_CD, DATADOG, datadogKeysSecretName, INGRESS_CLASSES } from "./addon-values";
 export type { Cluster } from "./cluster";
 export { CLUSTER_RULES, type ClusterConfig, clusterShape } from "./cluster-config";
 export { podIdentityTrustFor } from "./cluster-iam";

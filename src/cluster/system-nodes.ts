@@ -51,8 +51,12 @@ export function addonConfiguration(addon: ManagedAddon): Record<string, unknown>
   switch (addon) {
     case "vpc-cni":
       // Prefix delegation: each ENI slot carries a /28, so a node hosts many more pods and
-      // Karpenter can pack nodes instead of running out of IPs.
-      return { env: { ENABLE_PREFIX_DELEGATION: "true", WARM_PREFIX_TARGET: "1" } };
+      // Karpenter can pack nodes instead of running out of IPs. The network policy agent enforces
+      // Kubernetes NetworkPolicies (the payments chart's default deny and its allow-rules).
+      return {
+        enableNetworkPolicy: "true",
+        env: { ENABLE_PREFIX_DELEGATION: "true", WARM_PREFIX_TARGET: "1" },
+      };
     case "coredns":
       return {
         replicaCount: 2,

@@ -146,11 +146,19 @@ function zodIssues(error: z.ZodError): ConfigIssue[] {
 function peerFrom(stack: StackName, file: Record<string, unknown> | undefined): PeerStack {
   const net = file?.[`${NAMESPACE}network`] as { vpcCidr?: unknown } | undefined;
   const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const strings = (v: unknown) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  const registries = file?.[`${NAMESPACE}registries`] as
+    | { images?: unknown; lambdaImages?: unknown }
+    | undefined;
   return {
     stack,
     accountId: str(file?.[`${NAMESPACE}accountId`]),
     region: str(file?.["aws:region"]),
     vpcCidr: str(net?.vpcCidr),
+    ...(registries
+      ? { imageRepositories: { all: strings(registries.images), lambda: strings(registries.lambdaImages) } }
+      : {}),
   };
 }
 

@@ -17,6 +17,11 @@ export interface PeerStack {
   readonly accountId: string | undefined;
   readonly region: string | undefined;
   readonly vpcCidr: string | undefined;
+  /**
+   * The management stack's `platform:registries`: image repositories it shares with the member
+   * accounts, and those whose repository policy also admits the Lambda service (empty elsewhere).
+   */
+  readonly imageRepositories?: { readonly all: readonly string[]; readonly lambda: readonly string[] };
 }
 
 /** What a rule knows besides the schema-valid settings. */

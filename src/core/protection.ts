@@ -24,10 +24,10 @@ export const PROTECTED_IN_PRODUCTION: readonly string[] = [
   "aws:opensearch/domain:Domain",
   "aws:cloudtrail/trail:Trail",
   "aws:ecr/repository:Repository",
-  // The clusters, their system nodes, and the namespaces holding the workloads.
+  // The clusters and their system nodes. (Kubernetes namespaces are protected where they hold the
+  // workloads, by the component that creates them: an agent's namespace is not state.)
   "eks:index:Cluster",
   "aws:eks/nodeGroup:NodeGroup",
-  "kubernetes:core/v1:Namespace",
 ];
 
 /** The transform a stack registers: protects the types above when the stack is production-grade. */

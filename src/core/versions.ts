@@ -52,11 +52,27 @@ export const VERSIONS = {
       chart: "metrics-server",
       version: "3.13.0",
     },
+    /** The Datadog node agent and cluster agent (APM on the node's port 8126), environment clusters. */
+    datadog: { repo: "https://helm.datadoghq.com", chart: "datadog", version: "3.116.0" },
+    /** Stakater Reloader: restarts the payments Rollouts when a Secret they read changes. */
+    reloader: { repo: "https://stakater.github.io/stakater-charts", chart: "reloader", version: "2.1.3" },
   },
   /** Container images the platform runs itself, outside any chart. */
   images: {
     /** ArgoCD's ECR token refresher (AWS CLI v2 on Amazon Linux 2, which ships curl). */
     awsCli: { repository: "public.ecr.aws/aws-cli/aws-cli", tag: "2.27.0" },
+    /**
+     * Third-party images the environment clusters run, mirrored into the management ECR (immutable
+     * tags; README, "Mirrored images"): repositories under the management registry.
+     */
+    mirrored: {
+      /** The data-grants Job's AWS step (AWS CLI v2 with curl, which signs SigV4). */
+      awsCli: { repository: "mirror/aws-cli/aws-cli", tag: "2.27.0" },
+      /** The data-grants Job's PostgreSQL client (psql of the engine's major version). */
+      postgres: { repository: "mirror/library/postgres", tag: "16.9" },
+      /** The payments chart's smoke test (its `analysis.smokeTest.image`). */
+      curl: { repository: "mirror/curlimages/curl", tag: "8.11.1" },
+    },
   },
   /** Tailscale on the VPN subnet routers (package version from pkgs.tailscale.com, stable track). */
   tailscale: "1.86.2",

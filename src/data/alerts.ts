@@ -12,6 +12,8 @@ export interface AlertsTopicArgs {
   readonly keyArn: pulumi.Input<string>;
   /** Email subscribed to the topic; none when undefined. */
   readonly email: string | undefined;
+  /** Production-grade: the topic every alarm notifies is protected. */
+  readonly protect: boolean;
 }
 
 /** The environment's alerts topic: CloudWatch alarms and SES bounce/complaint events publish to it. */
@@ -24,7 +26,7 @@ export class AlertsTopic extends pulumi.ComponentResource {
     const topic = new aws.sns.Topic(
       "alerts",
       { name: args.topicName, kmsMasterKeyId: args.keyArn, tags: nameTag(args.naming, "alerts") },
-      parent,
+      { parent: this, protect: args.protect },
     );
     new aws.sns.TopicPolicy(
       "alerts-policy",

@@ -1,15 +1,17 @@
 import { z } from "zod";
+import { overlaps } from "../core/cidr";
 import {
   dailyOverlapsWeekly,
   dailyWindow,
   dnsName,
   hostedZoneId,
+  ipv4Block,
   parseDailyWindow,
   parseWeeklyWindow,
   weeklyWindow,
 } from "../core/config-primitives";
 import type { Rule, RuleIssue } from "../core/config-rules";
-import { STACKS } from "../core/environments";
+import { MANAGEMENT_STACK, STACKS, stackFileName } from "../core/environments";
 
 /**
  * Keys of the environment stacks' data services and payments pipeline: RDS PostgreSQL, the
@@ -193,6 +195,11 @@ export const paymentsSchema = z
       .strict(),
     /** Days a deleted Secrets Manager secret can be restored (7 to 30). */
     secretRecoveryWindowDays: int(7, 30, "days"),
+    /**
+     * The payment provider's published API address ranges: the one internet destination the payments
+     * API may reach (its NetworkPolicy egress, over HTTPS). /16 or narrower, never a private range.
+     */
+    providerEgressCidrs: z.array(ipv4Block(16, 32)).min(1, "at least the provider's API range"),
   })
   .strict();
 
@@ -390,6 +397,56 @@ export const DATA_RULES: Rule<{ network: { availabilityZones: readonly string[] 
       out.push({ key: "platform:payments.deletionProtection", message: `must be true in ${stack}` });
     }
     return out;
+  },
+
+  /**
+   * The Lambda worker's image must be in a repository the management stack shares with Lambda
+   * (`platform:registries.lambdaImages` of its stack file): any other repository's policy does not
+   * admit the Lambda service, and AWS refuses to create the function.
+   */
+  function workerImageIsShared(s, { peers }) {
+    const d = dataOf(s);
+    if (!d) return [];
+    const key = "platform:payments.worker.image.repository";
+    const url = d.payments.worker.image.repository;
+    const m = peers[MANAGEMENT_STACK];
+    const file = stackFileName(MANAGEMENT_STACK);
+    if (!m?.accountId || !m.region || !m.imageRepositories) {
+      return [
+        {
+          key,
+          message: `cannot check ${url}: ${file} declares no platform:accountId, aws:region or platform:registries`,
+        },
+      ];
+    }
+    const registry = `${m.accountId}.dkr.ecr.${m.region}.amazonaws.com/`;
+    const name = url.startsWith(registry) ? url.slice(registry.length) : undefined;
+    if (name === undefined) {
+      return [
+        {
+          key,
+          message: `${url} is not in the management account's registry (${registry}…); the worker runs only from images the management stack shares`,
+        },
+      ];
+    }
+    if (m.imageRepositories.lambda.includes(name)) return [];
+    const why = m.imageRepositories.all.includes(name)
+      ? `its policy does not admit the Lambda service: add "${name}" to platform:registries.lambdaImages in ${file}`
+      : `the management stack creates no repository "${name}" (platform:registries.images in ${file}: ${m.imageRepositories.all.join(", ")})`;
+    return [{ key, message: `${url} cannot run the Lambda worker: ${why}` }];
+  },
+
+  function providerRangesArePublic(s) {
+    const d = dataOf(s);
+    if (!d) return [];
+    const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
+    return d.payments.providerEgressCidrs
+      .map((cidr, i) => ({ cidr, i, range: PRIVATE.find((p) => overlaps(p, cidr)) }))
+      .filter((x) => x.range !== undefined)
+      .map(({ cidr, i, range }) => ({
+        key: `platform:payments.providerEgressCidrs[${i}]`,
+        message: `${cidr} overlaps the private range ${range}: the payment provider is reached over the internet, and a private range would open the VPC, the VPN or the node's link-local services to the payments API`,
+      }));
   },
 
   function searchTopology(s, { stack }) {

@@ -31,15 +31,14 @@ export interface DataNames {
 /**
  * The secrets the application chart (`charts/payments`) reads through External Secrets, each
  * `<environment>/payments/<name>`: one per workload (those that call the payment provider get its
- * API key there) and the Datadog keys of the canary analysis.
+ * API key there). The Datadog keys of the canary analysis are the environment's
+ * `<environment>/observability/datadog` input (`src/observability/`).
  */
 export const CHART_WORKLOADS = [
   { workload: "payments-web", withProviderKey: false },
   { workload: "payments-api", withProviderKey: true },
   { workload: "admin-web", withProviderKey: false },
   { workload: "payments-worker", withProviderKey: true },
-  // Not a workload: the Datadog API and application keys the prod canary analysis reads.
-  { workload: "datadog", withProviderKey: false },
 ] as const;
 
 /** Name of the payment provider's API key under the environment's secret path. */
@@ -96,6 +95,10 @@ export const arns = {
   dbUser: (c: ArnContext, resourceId: string, user: string) =>
     `arn:aws:rds-db:${c.region}:${c.accountId}:dbuser:${resourceId}/${user}`,
   topic: (c: ArnContext, name: string) => `arn:aws:sns:${c.region}:${c.accountId}:${name}`,
+  emailIdentity: (c: ArnContext, domain: string) =>
+    `arn:aws:ses:${c.region}:${c.accountId}:identity/${domain}`,
+  configurationSet: (c: ArnContext, name: string) =>
+    `arn:aws:ses:${c.region}:${c.accountId}:configuration-set/${name}`,
 };
 
 /**

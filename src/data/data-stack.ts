@@ -1,3 +1,4 @@
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackBasics } from "../core/config-loader";
 import { clusterName } from "../core/naming";
@@ -7,6 +8,7 @@ import { alarmDefinitions } from "./alarm-definitions";
 import { Alarms, AlertsTopic } from "./alerts";
 import { DataClients } from "./clients";
 import type { DataSettings } from "./data-config";
+import { DataGrants } from "./data-grants-job";
 import { DataKey } from "./data-key";
 import { arns, CHART_WORKLOADS, dataNames, logGroupPrefix, PROVIDER_API_KEY_SECRET } from "./data-names";
 import { Database } from "./database";
@@ -36,6 +38,17 @@ export interface DataServicesArgs {
    * Identity Center roles): the only principals that may assume its master role.
    */
   readonly searchAdministratorArns: readonly string[];
+  /**
+   * Where the grants inside the data stores are applied (the PostgreSQL users, the OpenSearch role
+   * mappings): the environment cluster's Kubernetes provider, the images of the Job, and what it
+   * runs after (the cluster's add-ons: nodes to run on).
+   */
+  readonly grants?: {
+    readonly provider: k8s.Provider;
+    readonly awsCliImage: string;
+    readonly postgresImage: string;
+    readonly after: pulumi.Resource[];
+  };
 }
 
 /** What the edge needs from the data services (not stack outputs). */
@@ -76,7 +89,14 @@ export function dataServices(
   );
   const alerts = new AlertsTopic(
     "alerts",
-    { naming, accountId: cfg.accountId, topicName: names.alertsTopic, keyArn: key.arn, email: alarms.email },
+    {
+      naming,
+      accountId: cfg.accountId,
+      topicName: names.alertsTopic,
+      keyArn: key.arn,
+      email: alarms.email,
+      protect,
+    },
     opts,
   );
 
@@ -122,6 +142,7 @@ export function dataServices(
       bucket: { id: store.archiveBucket.id, arn: store.archiveBucket.arn },
       prefix: payments.archivePrefix,
       ...payments.queue,
+      protect,
     },
     opts,
   );
@@ -165,6 +186,7 @@ export function dataServices(
       providerApiKey:
         cfg.paymentProviderApiKey === undefined ? undefined : pulumi.secret(cfg.paymentProviderApiKey),
       workloadSecrets: CHART_WORKLOADS.map((w) => ({ ...w, name: `${names.secretPrefix}${w.workload}` })),
+      protect,
     },
     opts,
   );
@@ -193,6 +215,11 @@ export function dataServices(
         providerSecretArn,
         searchDomainArn,
         searchIndex: search.indexName,
+        email: {
+          identityArn: arns.emailIdentity(at, email.domain),
+          configurationSetArn: arns.configurationSet(at, names.configurationSet),
+          domain: email.domain,
+        },
         dbConnect: {
           worker: arns.dbUser(at, primary, db.iamUsers.worker),
           api: [primary, ...replicas].map((id) => arns.dbUser(at, id, db.iamUsers.api)),
@@ -275,7 +302,7 @@ export function dataServices(
     { ...opts, dependsOn: args.cluster ? [args.cluster] : [] },
   );
 
-  new SearchAccess(
+  const searchAccess = new SearchAccess(
     "search-access",
     {
       domainName: searchDomain.domainName,
@@ -289,6 +316,37 @@ export function dataServices(
     },
     opts,
   );
+
+  if (args.grants) {
+    new DataGrants(
+      "data-grants",
+      {
+        naming,
+        accountId: cfg.accountId,
+        region: cfg.region,
+        cluster: { provider: args.grants.provider, name: cluster, arn: arns.eksCluster(at, cluster) },
+        awsCliImage: args.grants.awsCliImage,
+        postgresImage: args.grants.postgresImage,
+        database: {
+          host: database.primary.address,
+          name: db.databaseName,
+          masterUser: db.masterUsername,
+          masterSecretArn: database.masterUserSecretArn,
+          users: db.iamUsers,
+        },
+        search: {
+          endpoint: searchDomain.endpoint,
+          masterRoleArn: searchDomain.masterRoleArn,
+          index: search.indexName,
+          writerRoleArns: [worker.roleArn, identities.roleArns.worker],
+          readerRoleArns: [identities.roleArns.api],
+        },
+        keyArn: key.arn,
+        after: [database, searchAccess, ...args.grants.after],
+      },
+      opts,
+    );
+  }
 
   const mail = new Email(
     "email",

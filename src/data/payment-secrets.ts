@@ -21,6 +21,8 @@ export interface PaymentSecretsArgs {
     readonly name: string;
     readonly withProviderKey: boolean;
   }[];
+  /** Production-grade: every secret is protected (deleting one breaks the workloads that read it). */
+  readonly protect: boolean;
 }
 
 /** Secrets Manager entries of the payments workloads, encrypted with the data key. */
@@ -40,7 +42,7 @@ export class PaymentSecrets extends pulumi.ComponentResource {
         recoveryWindowInDays: args.recoveryWindowDays,
         tags: nameTag(args.naming, "payments-provider-api-key"),
       },
-      { parent: this },
+      { parent: this, protect: args.protect },
     );
     if (args.providerApiKey !== undefined) {
       new aws.secretsmanager.SecretVersion(
@@ -62,7 +64,7 @@ export class PaymentSecrets extends pulumi.ComponentResource {
           recoveryWindowInDays: args.recoveryWindowDays,
           tags: nameTag(args.naming, "payments", w.workload),
         },
-        { parent: this },
+        { parent: this, protect: args.protect },
       );
       const managed = w.withProviderKey && args.providerApiKey !== undefined;
       new aws.secretsmanager.SecretVersion(

@@ -20,6 +20,8 @@ export interface PaymentsQueueArgs {
   readonly messageRetentionDays: number;
   readonly maxReceiveCount: number;
   readonly dlqRetentionDays: number;
+  /** Production-grade: the queue and the DLQ (which holds the failed payments) are protected. */
+  readonly protect: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export class PaymentsQueue extends pulumi.ComponentResource {
         ...encryption,
         tags: nameTag(naming, "payments-dlq"),
       },
-      parent,
+      { parent: this, protect: args.protect },
     );
     const queue = new aws.sqs.Queue(
       "payments-queue",
@@ -62,7 +64,7 @@ export class PaymentsQueue extends pulumi.ComponentResource {
         ...encryption,
         tags: nameTag(naming, "payments"),
       },
-      parent,
+      { parent: this, protect: args.protect },
     );
     new aws.sqs.RedriveAllowPolicy(
       "payments-dlq-redrive-allow",

@@ -17,6 +17,12 @@ export interface WorkloadResources {
   readonly providerSecretArn: string;
   readonly searchDomainArn: string;
   readonly searchIndex: string;
+  /** What receipts are sent through: the SES domain identity, its configuration set, the domain. */
+  readonly email: {
+    readonly identityArn: string;
+    readonly configurationSetArn: string;
+    readonly domain: string;
+  };
   /** `rds-db:connect` ARNs (see `arns.dbUser`). */
   readonly dbConnect: {
     readonly worker: string;
@@ -35,9 +41,24 @@ function keyUse(r: WorkloadResources, actions: string[]): PolicyStatement {
   return { Sid: "UseDataKey", Effect: "Allow", Action: actions, Resource: r.keyArn };
 }
 
-/** What the worker (Lambda or in-cluster) does with the data: consume, complete, persist, index. */
+/**
+ * Receipts: send through the environment's SES identity only, from an address of its domain (SES
+ * authorises a send against the identity and the configuration set the identity names by default).
+ */
+function sendReceipts(r: WorkloadResources): PolicyStatement {
+  return {
+    Sid: "SendReceiptsFromTheDomain",
+    Effect: "Allow",
+    Action: ["ses:SendEmail", "ses:SendRawEmail"],
+    Resource: [r.email.identityArn, r.email.configurationSetArn],
+    Condition: { StringLike: { "ses:FromAddress": `*@${r.email.domain}` } },
+  };
+}
+
+/** What the worker (Lambda or in-cluster) does with the data: consume, complete, persist, index, send the receipt. */
 function workerDataStatements(r: WorkloadResources): PolicyStatement[] {
   return [
+    sendReceipts(r),
     {
       Sid: "ConsumePaymentsQueue",
       Effect: "Allow",

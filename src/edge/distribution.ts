@@ -1,4 +1,5 @@
 import { boundedName, type NameContext, physicalName } from "../core/naming";
+import { WAF_LOG_GROUP_PREFIX } from "./log-policies";
 
 /**
  * The CloudFront distribution of an environment as plain data: origins, cache behaviours,
@@ -137,6 +138,16 @@ export interface EdgeNames {
   readonly webAcl: string;
   /** `<env>/payments/edge-origin-verify`: under the environment's path, so External Secrets can read it. */
   readonly originVerifySecret: string;
+  /** The public ALB's web ACL (REGIONAL). */
+  readonly originWebAcl: string;
+  /** CloudWatch log groups: CloudFront's standard logs (us-east-1), the web ACLs' logs (`aws-waf-logs-…`). */
+  readonly cloudfrontLogGroup: string;
+  readonly edgeWafLogGroup: string;
+  readonly originWafLogGroup: string;
+  /** CloudFront standard logging v2: the delivery source and destination. */
+  readonly cloudfrontLogDelivery: string;
+  /** The CloudWatch Logs resource policy admitting vended log delivery (one per region). */
+  readonly logDeliveryPolicy: string;
 }
 
 export function edgeNames(naming: NameContext): EdgeNames {
@@ -147,5 +158,11 @@ export function edgeNames(naming: NameContext): EdgeNames {
     responseHeadersPolicy: boundedName(naming, 128, "security-headers"),
     webAcl: boundedName(naming, 128, "edge"),
     originVerifySecret: `${naming.stack}/payments/edge-origin-verify`,
+    originWebAcl: boundedName(naming, 128, "origin"),
+    cloudfrontLogGroup: `/platform/${naming.stack}/cloudfront-access`,
+    edgeWafLogGroup: `${WAF_LOG_GROUP_PREFIX}${physicalName(naming, "edge")}`,
+    originWafLogGroup: `${WAF_LOG_GROUP_PREFIX}${physicalName(naming, "origin")}`,
+    cloudfrontLogDelivery: boundedName(naming, 60, "cloudfront-access"),
+    logDeliveryPolicy: physicalName(naming, "edge-log-delivery"),
   };
 }

@@ -52,6 +52,27 @@ export const edgeSchema = z
       .int("expected a whole number of requests")
       .min(100, "expected at least 100 requests")
       .max(2_000_000_000, "expected at most 2000000000 requests (the WAF limit)"),
+    /**
+     * Days the edge's access logs are kept: the ALBs' (S3), CloudFront's standard logs and both web
+     * ACLs' logs (CloudWatch Logs).
+     */
+    logRetentionDays: z.union(
+      [30, 60, 90, 180, 365, 731, 1827].map((d) => z.literal(d)) as unknown as [
+        z.ZodLiteral<number>,
+        z.ZodLiteral<number>,
+        ...z.ZodLiteral<number>[],
+      ],
+      { error: "expected one of the log retention periods 30, 60, 90, 180, 365, 731 or 1827 days" },
+    ),
+    /**
+     * Generation of the origin-verify value. Raising it by one rotates the value: CloudFront sends
+     * the new one, the public ALB's web ACL admits the new and the previous one until the next raise.
+     */
+    originVerifyGeneration: z
+      .number({ error: "expected a whole number" })
+      .int("expected a whole number")
+      .min(1, "expected at least 1")
+      .default(1),
     /** Serve only (`allow`) or never (`deny`) the listed countries; unset for no restriction. */
     geoRestriction: z
       .object({

@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { type NameContext, nameTag } from "../core/naming";
 import { toJson } from "../core/policy-document";
 import { assetsBucketPolicy } from "../data";
+import { flowLogKeyPolicy } from "../network";
 import {
   appOriginConfig,
   cacheBehaviours,
@@ -16,7 +17,8 @@ import {
   securityHeaders,
   VIEWER_MINIMUM_PROTOCOL,
 } from "./distribution";
-import { visibility, webAclRules } from "./waf-rules";
+import { logDeliveryPolicy, REDACTED_HEADERS } from "./log-policies";
+import { originVerifyRules, visibility, webAclRules } from "./waf-rules";
 
 export interface EdgeArgs {
   readonly naming: NameContext;
@@ -53,14 +55,27 @@ export interface EdgeArgs {
   /** Key of the origin-verify secret (the environment's data key). */
   readonly keyArn: pulumi.Input<string>;
   readonly secretRecoveryWindowDays: number;
+  readonly accountId: string;
+  readonly region: string;
+  /** Days CloudFront's standard logs and the web ACLs' logs are kept. */
+  readonly logRetentionDays: number;
+  /** The origin-verify value's generation: raising it rotates the value (the previous one stays admitted). */
+  readonly originVerifyGeneration: number;
+  /** Production-grade: the origin-verify secret is protected. */
+  readonly protect: boolean;
 }
+
+/** CloudFront delivers its standard logs (v2) from us-east-1, like every CloudFront resource. */
+const CLOUDFRONT_LOG_REGION = "us-east-1";
 
 /**
  * The environment's edge: a CloudFront distribution for the public hostnames, with a DNS-validated
  * us-east-1 certificate and a WAF web ACL. Static assets come from the private assets bucket
  * through an origin access control (the bucket admits this distribution only); everything else
- * goes to the public ALB over HTTPS, carrying a secret `X-Origin-Verify` header the ingress can
- * require, so the ALB can refuse requests that did not come through CloudFront.
+ * goes to the public ALB over HTTPS, carrying a secret `X-Origin-Verify` header that the public ALB's
+ * own web ACL (scope REGIONAL, attached by the load balancer controller from the chart's Ingress)
+ * requires, so a request that did not come through CloudFront is refused. CloudFront's standard
+ * logs and both web ACLs' logs (sensitive headers redacted) go to CloudWatch Logs.
  */
 export class Edge extends pulumi.ComponentResource {
   readonly distributionId: pulumi.Output<string>;
@@ -68,6 +83,8 @@ export class Edge extends pulumi.ComponentResource {
   readonly domainName: pulumi.Output<string>;
   readonly webAclArn: pulumi.Output<string>;
   readonly originVerifySecretArn: pulumi.Output<string>;
+  /** The public ALB's web ACL (REGIONAL): admits only requests carrying the origin-verify header. */
+  readonly originWebAclArn: pulumi.Output<string>;
   /** The regional certificate the public and internal ALBs present (validated). */
   readonly albCertificateArn: pulumi.Output<string>;
 
@@ -157,27 +174,52 @@ export class Edge extends pulumi.ComponentResource {
       global,
     );
 
-    // ── the origin-verify header: generated once, a Pulumi secret, kept in Secrets Manager ──
-    const originVerify = new random.RandomPassword(
-      "edge-origin-verify",
-      { length: ORIGIN_VERIFY_LENGTH, special: false },
-      { parent: this },
+    // ── the origin-verify header: one value per generation, a Pulumi secret, kept in Secrets Manager ──
+    // The current generation's value is what CloudFront sends; the previous one stays admitted by the
+    // origin's web ACL until the next rotation, so CloudFront's gradual switch never drops a request.
+    const generations = [args.originVerifyGeneration - 1, args.originVerifyGeneration].filter((g) => g >= 1);
+    const verifyValues = generations.map((g) =>
+      pulumi.secret(
+        new random.RandomPassword(
+          `edge-origin-verify-${g}`,
+          { length: ORIGIN_VERIFY_LENGTH, special: false },
+          // The first generation keeps the value created before generations existed.
+          { parent: this, ...(g === 1 ? { aliases: [{ name: "edge-origin-verify" }] } : {}) },
+        ).result,
+      ),
     );
-    const originVerifyValue = pulumi.secret(originVerify.result);
+    const originVerifyValue = verifyValues[verifyValues.length - 1]!;
     const secret = new aws.secretsmanager.Secret(
       "edge-origin-verify",
       {
         name: names.originVerifySecret,
-        description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront sends to the public ALB`,
+        description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront sends to the public ALB (generation ${args.originVerifyGeneration})`,
         kmsKeyId: args.keyArn,
         recoveryWindowInDays: args.secretRecoveryWindowDays,
         tags: nameTag(naming, "edge-origin-verify"),
       },
-      parent,
+      { parent: this, protect: args.protect },
     );
     new aws.secretsmanager.SecretVersion(
       "edge-origin-verify-value",
       { secretId: secret.id, secretString: originVerifyValue },
+      parent,
+    );
+
+    // ── the public ALB admits only requests carrying the header (web ACL, scope REGIONAL) ──
+    const originWebAcl = new aws.wafv2.WebAcl(
+      "origin-web-acl",
+      {
+        name: names.originWebAcl,
+        description: `${names.distributionComment}: the public ALB answers only requests CloudFront signed with ${ORIGIN_VERIFY_HEADER}`,
+        scope: "REGIONAL",
+        defaultAction: { block: {} },
+        rules: pulumi
+          .all(verifyValues)
+          .apply((values) => originVerifyRules(names.originWebAcl, ORIGIN_VERIFY_HEADER, values)),
+        visibilityConfig: visibility(names.originWebAcl),
+        tags: nameTag(naming, "origin-web-acl"),
+      },
       parent,
     );
 
@@ -240,6 +282,112 @@ export class Edge extends pulumi.ComponentResource {
       global,
     );
 
+    // ── access logs: CloudFront standard logging (v2) and both web ACLs, to CloudWatch Logs ──
+    // Each log group is encrypted with a key of its own region (KMS keys are regional), which
+    // CloudWatch Logs may use for those log groups only.
+    const logKey = (id: string, region: string, logGroupName: string[], opts: pulumi.CustomResourceOptions) =>
+      new aws.kms.Key(
+        id,
+        {
+          description: `Access logs of the ${naming.stack} edge in ${region}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          policy: toJson(flowLogKeyPolicy({ accountId: args.accountId, region, logGroupName })),
+          tags: nameTag(naming, id),
+        },
+        opts,
+      );
+    const globalLogKey = logKey(
+      "edge-logs-key",
+      CLOUDFRONT_LOG_REGION,
+      [names.cloudfrontLogGroup, names.edgeWafLogGroup],
+      global,
+    );
+    const regionalLogKey = logKey("origin-waf-logs-key", args.region, [names.originWafLogGroup], parent);
+    const retention = { retentionInDays: args.logRetentionDays };
+    const cloudfrontLogs = new aws.cloudwatch.LogGroup(
+      "cloudfront-access-logs",
+      {
+        name: names.cloudfrontLogGroup,
+        ...retention,
+        kmsKeyId: globalLogKey.arn,
+        tags: nameTag(naming, "cloudfront-logs"),
+      },
+      global,
+    );
+    const edgeWafLogs = new aws.cloudwatch.LogGroup(
+      "edge-waf-logs",
+      {
+        name: names.edgeWafLogGroup,
+        ...retention,
+        kmsKeyId: globalLogKey.arn,
+        tags: nameTag(naming, "edge-waf-logs"),
+      },
+      global,
+    );
+    const originWafLogs = new aws.cloudwatch.LogGroup(
+      "origin-waf-logs",
+      {
+        name: names.originWafLogGroup,
+        ...retention,
+        kmsKeyId: regionalLogKey.arn,
+        tags: nameTag(naming, "origin-waf-logs"),
+      },
+      parent,
+    );
+    const deliveryPolicy = (region: string, groups: pulumi.Output<string>[]) =>
+      pulumi
+        .all(groups)
+        .apply((logGroupArns) =>
+          toJson(logDeliveryPolicy({ logGroupArns, accountId: args.accountId, region })),
+        );
+    const globalDelivery = new aws.cloudwatch.LogResourcePolicy(
+      "edge-log-delivery",
+      {
+        policyName: names.logDeliveryPolicy,
+        policyDocument: deliveryPolicy(CLOUDFRONT_LOG_REGION, [cloudfrontLogs.arn, edgeWafLogs.arn]),
+      },
+      global,
+    );
+    const regionalDelivery = new aws.cloudwatch.LogResourcePolicy(
+      "origin-log-delivery",
+      {
+        policyName: names.logDeliveryPolicy,
+        policyDocument: deliveryPolicy(args.region, [originWafLogs.arn]),
+      },
+      parent,
+    );
+    const redactedFields = REDACTED_HEADERS.map((name) => ({ singleHeader: { name } }));
+    new aws.wafv2.WebAclLoggingConfiguration(
+      "edge-waf-logging",
+      { resourceArn: webAcl.arn, logDestinationConfigs: [edgeWafLogs.arn], redactedFields },
+      { ...global, dependsOn: [globalDelivery] },
+    );
+    new aws.wafv2.WebAclLoggingConfiguration(
+      "origin-waf-logging",
+      { resourceArn: originWebAcl.arn, logDestinationConfigs: [originWafLogs.arn], redactedFields },
+      { ...parent, dependsOn: [regionalDelivery] },
+    );
+    const logSource = new aws.cloudwatch.LogDeliverySource(
+      "cloudfront-log-source",
+      { name: names.cloudfrontLogDelivery, logType: "ACCESS_LOGS", resourceArn: distribution.arn },
+      global,
+    );
+    const logDestination = new aws.cloudwatch.LogDeliveryDestination(
+      "cloudfront-log-destination",
+      {
+        name: names.cloudfrontLogDelivery,
+        outputFormat: "json",
+        deliveryDestinationConfiguration: { destinationResourceArn: cloudfrontLogs.arn },
+      },
+      global,
+    );
+    new aws.cloudwatch.LogDelivery(
+      "cloudfront-log-delivery",
+      { deliverySourceName: logSource.name, deliveryDestinationArn: logDestination.arn },
+      { ...global, dependsOn: [globalDelivery] },
+    );
+
     // ── the assets bucket admits this distribution only ──
     new aws.s3.BucketPolicy(
       "assets-policy",
@@ -286,6 +434,7 @@ export class Edge extends pulumi.ComponentResource {
     this.domainName = distribution.domainName;
     this.webAclArn = webAcl.arn;
     this.originVerifySecretArn = secret.arn;
+    this.originWebAclArn = originWebAcl.arn;
     this.albCertificateArn = albValidation.certificateArn;
     this.registerOutputs({
       albCertificateArn: this.albCertificateArn,
@@ -294,6 +443,7 @@ export class Edge extends pulumi.ComponentResource {
       domainName: this.domainName,
       webAclArn: this.webAclArn,
       originVerifySecretArn: this.originVerifySecretArn,
+      originWebAclArn: this.originWebAclArn,
     });
   }
 }

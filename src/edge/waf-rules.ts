@@ -70,3 +70,44 @@ export function webAclRules(metricPrefix: string, ratePer5Minutes: number): WebA
     },
   ];
 }
+
+/** The rule of the origin's web ACL that admits requests carrying CloudFront's origin-verify header. */
+export const ORIGIN_VERIFY_RULE = "cloudfront-origin-verify";
+
+/** A byte-match on one header's exact value (header names are matched lowercase). */
+function headerEquals(header: string, value: string) {
+  return {
+    byteMatchStatement: {
+      fieldToMatch: { singleHeader: { name: header.toLowerCase() } },
+      positionalConstraint: "EXACTLY",
+      searchString: value,
+      textTransformations: [{ priority: 0, type: "NONE" }],
+    },
+  };
+}
+
+/**
+ * The rules of the public ALB's web ACL (scope REGIONAL, default action block): allow a request only
+ * when its `header` carries one of `values`, the current origin-verify value and, while a rotation
+ * is under way, the previous one (CloudFront switches to the new value at its own pace).
+ */
+export function originVerifyRules(metricPrefix: string, header: string, values: readonly string[]) {
+  if (values.length === 0 || values.length > 2) {
+    throw new Error(
+      `the origin web ACL admits the current and at most one previous value; got ${values.length}`,
+    );
+  }
+  const statement =
+    values.length === 1
+      ? headerEquals(header, values[0]!)
+      : { orStatement: { statements: values.map((v) => headerEquals(header, v)) } };
+  return [
+    {
+      name: ORIGIN_VERIFY_RULE,
+      priority: 0,
+      action: { allow: {} },
+      statement,
+      visibilityConfig: visibility(metricPrefix, ORIGIN_VERIFY_RULE),
+    },
+  ];
+}

@@ -1,6 +1,7 @@
 import { ARGO_CD } from "../cluster";
 import { isStackName, STACKS } from "../core/environments";
 import { podSecurityLabels } from "../core/pod-security";
+import { CHART_VALUES_ANNOTATION } from "./chart-values";
 
 /**
  * ArgoCD's hub-and-spoke objects as plain data (after the gitops-bridge pattern): each environment
@@ -143,6 +144,7 @@ export interface Requirement {
 /** Go-template expressions of the ApplicationSet, evaluated per cluster secret. */
 const ENV = `index .metadata.labels "${ENVIRONMENT_LABEL}"`;
 const CHART_VERSION = `index .metadata.annotations "${CHART_VERSION_ANNOTATION}"`;
+const CHART_VALUES = `index .metadata.annotations "${CHART_VALUES_ANNOTATION}"`;
 
 /**
  * The patch applied to each generated Application: automated sync (prune, self-heal, retries)
@@ -226,7 +228,13 @@ export function applicationSetManifest(a: {
             chart: a.chart,
             // A missing annotation names a version that cannot exist: the sync fails, nothing unpinned deploys.
             targetRevision: `{{ ${CHART_VERSION} | default "0.0.0-unset" }}`,
-            helm: { releaseName: PAYMENTS_APP, valueFiles: [`values-{{ ${ENV} }}.yaml`] },
+            // The environment's own values (CIDRs, the ALB's origin restriction, the SLO), written by its
+            // stack; missing, the chart refuses to render a public Ingress, so nothing deploys open.
+            helm: {
+              releaseName: PAYMENTS_APP,
+              valueFiles: [`values-{{ ${ENV} }}.yaml`],
+              values: `{{ ${CHART_VALUES} | default "{}" }}`,
+            },
           },
           destination: { name: "{{ .name }}", namespace: PAYMENTS_NAMESPACE },
           // What Argo Rollouts changes during a canary: the weighted forward action it writes into
@@ -240,6 +248,12 @@ export function applicationSetManifest(a: {
               ],
             },
             { group: "", kind: "Service", jsonPointers: ["/spec/selector/rollouts-pod-template-hash"] },
+            // What Reloader writes into a Rollout's pod template when one of its Secrets changes.
+            {
+              group: "argoproj.io",
+              kind: "Rollout",
+              jsonPointers: ["/spec/template/metadata/annotations/reloader.stakater.com~1last-reloaded-from"],
+            },
           ],
           syncPolicy: { syncOptions: ["CreateNamespace=true", "RespectIgnoreDifferences=true"] },
           revisionHistoryLimit: 10,
@@ -263,6 +277,8 @@ export function clusterSecretManifest(a: {
   readonly deployerRoleArn: string;
   readonly chartVersion: string;
   readonly autoSync: boolean;
+  /** The environment's chart values (`paymentsChartValues`), passed to Helm by the ApplicationSet. */
+  readonly chartValues?: Readonly<Record<string, unknown>>;
 }) {
   return {
     apiVersion: "v1",
@@ -275,7 +291,10 @@ export function clusterSecretManifest(a: {
         [ENVIRONMENT_LABEL]: a.environment,
         [AUTO_SYNC_LABEL]: String(a.autoSync),
       },
-      annotations: { [CHART_VERSION_ANNOTATION]: a.chartVersion },
+      annotations: {
+        [CHART_VERSION_ANNOTATION]: a.chartVersion,
+        ...(a.chartValues ? { [CHART_VALUES_ANNOTATION]: JSON.stringify(a.chartValues) } : {}),
+      },
     },
     type: "Opaque",
     stringData: {

@@ -34,6 +34,8 @@ export interface GitOpsSpokeArgs {
   readonly kubernetesVersion: string;
   /** Production-grade: the namespace the workloads live in outlives the stack's resources. */
   readonly protect: boolean;
+  /** The environment's chart values (`paymentsChartValues`): the cluster secret's chart-values annotation. */
+  readonly chartValues: pulumi.Input<Record<string, unknown>>;
   /** What must be in the cluster before ArgoCD is told about it (the add-ons the chart relies on). */
   readonly registerAfter?: pulumi.Resource[];
 }
@@ -113,8 +115,13 @@ export class GitOpsSpoke extends pulumi.ComponentResource {
 
     // Registered last: ArgoCD acts on the cluster as soon as the secret exists.
     const secret = pulumi
-      .all([cluster.endpoint, cluster.certificateAuthorityData, deployer.arn])
-      .apply(([server, caData, deployerRoleArn]) =>
+      .all([
+        cluster.endpoint,
+        cluster.certificateAuthorityData,
+        deployer.arn,
+        pulumi.output(args.chartValues),
+      ])
+      .apply(([server, caData, deployerRoleArn, chartValues]) =>
         clusterSecretManifest({
           environment: args.environment,
           clusterName: cluster.name,
@@ -123,6 +130,7 @@ export class GitOpsSpoke extends pulumi.ComponentResource {
           deployerRoleArn,
           chartVersion: args.chartVersion,
           autoSync: args.autoSync,
+          chartValues: chartValues as Record<string, unknown>,
         }),
       );
     new k8s.core.v1.Secret(

@@ -115,6 +115,7 @@ export function gitopsSpokeStack(
   cfg: GitOpsSpokeStackConfig,
   cluster: ClusterStack,
   management: ManagementOutputs,
+  chartValues: pulumi.Input<Record<string, unknown>>,
   provider: aws.Provider,
 ) {
   const naming = { project: cfg.project, stack: cfg.stack };
@@ -139,6 +140,7 @@ export function gitopsSpokeStack(
       chartVersion: cfg.gitops.chartVersion,
       autoSync: cfg.gitops.autoSync,
       kubernetesVersion: cfg.cluster.kubernetesVersion,
+      chartValues,
       hubProvider,
       protect: cfg.info.productionGrade,
       // Argo Rollouts, External Secrets and the ingress classes first: what the chart needs.

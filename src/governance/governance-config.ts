@@ -134,6 +134,11 @@ export const registriesSchema = z
   .object({
     /** Application image repositories. */
     images: z.array(repositoryName).min(1, "at least one image repository"),
+    /**
+     * Image repositories Lambda functions of the member accounts run from (a subset of `images`):
+     * their policy also admits the Lambda service, for functions of those accounts only.
+     */
+    lambdaImages: z.array(repositoryName).default([]),
     /** OCI Helm chart repositories (pushed under `charts/`). */
     charts: z.array(repositoryName).min(1, "at least one chart repository"),
     /** Days after which untagged images are expired. */
@@ -236,6 +241,18 @@ export const GOVERNANCE_RULES: Rule[] = [
       .map(([r, who]) => ({
         key: "platform:organization.allowedRegions",
         message: `must include ${r}, the region of ${who}; the region guardrail would otherwise lock the platform out of its own resources (got ${allowed.join(", ")})`,
+      }));
+  },
+
+  function lambdaImagesAreImages(s) {
+    const r = (s as { registries?: RegistriesConfig }).registries;
+    if (!r) return [];
+    return r.lambdaImages
+      .map((name, i) => ({ name, i }))
+      .filter(({ name }) => !r.images.includes(name))
+      .map(({ name, i }) => ({
+        key: `platform:registries.lambdaImages[${i}]`,
+        message: `"${name}" is not one of platform:registries.images (${r.images.join(", ")}); only a repository the stack creates can admit Lambda`,
       }));
   },
 

@@ -188,6 +188,8 @@ export function governanceStack(
       naming,
       registries: cfg.registries,
       readerAccountIds: MEMBER_ACCOUNTS.map((k) => org.accountIds[k]),
+      // The environments' Lambda functions run in their stacks' regions.
+      lambdaRegions: [...new Set(ENVIRONMENT_STACKS.map((s) => cfg.peers[s]?.region ?? cfg.region))],
     },
     opts,
   );

@@ -50,15 +50,46 @@ export function registryLifecyclePolicy(args: {
 /** ECR pull actions, nothing more: the workload accounts read images and charts, never push. */
 export { ECR_PULL_ACTIONS };
 
-/** Repository policy letting principals of the workload accounts pull (their IAM decides which ones). */
-export function registryPullPolicy(readerAccountIds: readonly string[]): PolicyDocument {
+/** What Lambda itself fetches when it creates or updates a function from a container image. */
+export const LAMBDA_IMAGE_ACTIONS = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
+
+/** `aws:SourceArn` pattern of every Lambda function of an account in a region. */
+export function lambdaFunctionsOf(accountId: string, region: string): string {
+  assertAccountId(accountId, "lambdaFunctionsOf");
+  return `arn:aws:lambda:${region}:${accountId}:function:*`;
+}
+
+/**
+ * Repository policy letting principals of the workload accounts pull (their IAM decides which ones).
+ * With `lambda`, the Lambda service may fetch the image too, on behalf of functions of those accounts
+ * in the given regions only: AWS requires it for a function whose image is in another account's
+ * repository (it fetches the layers itself, as `lambda.amazonaws.com`, not as the function's role).
+ */
+export function registryPullPolicy(
+  readerAccountIds: readonly string[],
+  lambda?: { readonly regions: readonly string[] },
+): PolicyDocument {
   if (readerAccountIds.length === 0) throw new Error("registryPullPolicy: at least one reader account");
   for (const id of readerAccountIds) assertAccountId(id, "registryPullPolicy");
-  const principals = [...new Set(readerAccountIds)].map((id) => `arn:aws:iam::${id}:root`);
-  return policy({
+  const accounts = [...new Set(readerAccountIds)];
+  const principals = accounts.map((id) => `arn:aws:iam::${id}:root`);
+  const pull = {
     Sid: "WorkloadAccountsPull",
-    Effect: "Allow",
+    Effect: "Allow" as const,
     Principal: { AWS: principals.length === 1 ? principals[0]! : principals },
     Action: [...ECR_PULL_ACTIONS],
+  };
+  if (!lambda) return policy(pull);
+  if (lambda.regions.length === 0) throw new Error("registryPullPolicy: Lambda needs at least one region");
+  const regions = [...new Set(lambda.regions)];
+  return policy(pull, {
+    Sid: "LambdaPullsForWorkloadAccountFunctions",
+    Effect: "Allow",
+    Principal: { Service: "lambda.amazonaws.com" },
+    Action: [...LAMBDA_IMAGE_ACTIONS],
+    // As AWS documents it: the function's ARN, which pins its account and region.
+    Condition: {
+      ArnLike: { "aws:SourceArn": accounts.flatMap((id) => regions.map((r) => lambdaFunctionsOf(id, r))) },
+    },
   });
 }

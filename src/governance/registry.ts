@@ -10,6 +10,8 @@ export interface RegistriesArgs {
   readonly registries: RegistriesConfig;
   /** Accounts whose principals may pull images and charts (the workload accounts). */
   readonly readerAccountIds: pulumi.Input<string>[];
+  /** Regions of the workload accounts' Lambda functions (`registries.lambdaImages` admit them there). */
+  readonly lambdaRegions: readonly string[];
 }
 
 /** Path prefix of the OCI Helm chart repositories. */
@@ -18,7 +20,8 @@ export const CHART_PREFIX = "charts/";
 /**
  * ECR repositories in the management account for the application images and the OCI Helm charts:
  * immutable tags (a released version never changes), scan on push, a lifecycle policy, and a
- * repository policy letting the workload accounts pull.
+ * repository policy letting the workload accounts pull (and, for `lambdaImages`, the Lambda service
+ * on behalf of those accounts' functions).
  */
 export class Registries extends pulumi.ComponentResource {
   /** Repository URLs by repository name (`payments-api`, `charts/payments`). */
@@ -35,14 +38,23 @@ export class Registries extends pulumi.ComponentResource {
       }),
     );
     const pull = pulumi.all(args.readerAccountIds).apply((ids) => toJson(registryPullPolicy(ids)));
+    const lambdaPull = pulumi
+      .all(args.readerAccountIds)
+      .apply((ids) => toJson(registryPullPolicy(ids, { regions: args.lambdaRegions })));
+    const forLambda = new Set(registries.lambdaImages);
     const repos = [
-      ...registries.images.map((n) => ({ repo: n, logical: `image-${n.replace(/\//g, "-")}` })),
+      ...registries.images.map((n) => ({
+        repo: n,
+        logical: `image-${n.replace(/\//g, "-")}`,
+        policy: forLambda.has(n) ? lambdaPull : pull,
+      })),
       ...registries.charts.map((n) => ({
         repo: `${CHART_PREFIX}${n}`,
         logical: `chart-${n.replace(/\//g, "-")}`,
+        policy: pull,
       })),
     ];
-    for (const { repo, logical } of repos) {
+    for (const { repo, logical, policy } of repos) {
       const r = new aws.ecr.Repository(
         logical,
         {
@@ -56,7 +68,7 @@ export class Registries extends pulumi.ComponentResource {
         { ...parent, protect: true },
       );
       new aws.ecr.LifecyclePolicy(`${logical}-lifecycle`, { repository: r.name, policy: lifecycle }, parent);
-      new aws.ecr.RepositoryPolicy(`${logical}-pull`, { repository: r.name, policy: pull }, parent);
+      new aws.ecr.RepositoryPolicy(`${logical}-pull`, { repository: r.name, policy }, parent);
       this.repositoryUrls[repo] = r.repositoryUrl;
     }
     this.registerOutputs({ repositoryUrls: this.repositoryUrls });

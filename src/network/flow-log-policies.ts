@@ -1,12 +1,19 @@
 import { type PolicyDocument, policy } from "../core/policy-document";
 
-/** Key policy for the KMS key that encrypts a VPC's flow log group. */
+/**
+ * Key policy for a KMS key that encrypts CloudWatch log groups (a VPC's flow logs, the edge's
+ * access logs): the account administers it; CloudWatch Logs of the key's region may use it for the
+ * named log groups only.
+ */
 export function flowLogKeyPolicy(args: {
   accountId: string;
   region: string;
-  logGroupName: string;
+  logGroupName: string | readonly string[];
 }): PolicyDocument {
-  const { accountId, region, logGroupName } = args;
+  const { accountId, region } = args;
+  const groups = typeof args.logGroupName === "string" ? [args.logGroupName] : [...args.logGroupName];
+  if (groups.length === 0) throw new Error("flowLogKeyPolicy: at least one log group");
+  const arns = groups.map((g) => `arn:aws:logs:${region}:${accountId}:log-group:${g}`);
   return policy(
     {
       Sid: "AccountAdministers",
@@ -23,7 +30,7 @@ export function flowLogKeyPolicy(args: {
       Resource: "*",
       Condition: {
         ArnEquals: {
-          "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`,
+          "kms:EncryptionContext:aws:logs:arn": arns.length === 1 ? arns[0]! : arns,
         },
       },
     },

@@ -4,4 +4,4 @@ export { flowLogKeyPolicy } from "./flow-log-policies";
 export { Network } from "./network";
 export { NETWORK_RULES, type NetworkConfig, networkShape } from "./network-config";
 export { stackNetwork } from "./network-stack";
-export { privateSubnetRange } from "./subnet-plan";
+export { privateSubnetRange, subnetsOf } from "./subnet-plan";

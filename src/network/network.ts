@@ -41,6 +41,11 @@ export class Network extends pulumi.ComponentResource {
   readonly natGatewayIds: pulumi.Output<string>[];
   readonly natPublicIps: pulumi.Output<string>[];
   readonly endpointSecurityGroupId: pulumi.Output<string>;
+  /**
+   * The public CIDRs the S3 and DynamoDB gateway endpoints route to (their managed prefix lists'
+   * entries, sorted): what a NetworkPolicy must admit for pods to reach those services.
+   */
+  readonly gatewayEndpointCidrs: pulumi.Output<string[]>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:network:Network", name, {}, opts);
@@ -201,19 +206,23 @@ export class Network extends pulumi.ComponentResource {
     this.privateRouteTableIds = privateRts.map((rt) => rt.id);
 
     // Gateway endpoints: S3 and DynamoDB traffic stays on the AWS network and costs no NAT.
-    for (const service of ["s3", "dynamodb"]) {
-      new aws.ec2.VpcEndpoint(
-        `gw-${service}`,
-        {
-          vpcId: vpc.id,
-          serviceName: `com.amazonaws.${args.region}.${service}`,
-          vpcEndpointType: "Gateway",
-          routeTableIds: [...privateRts.map((rt) => rt.id), dataRt.id],
-          tags: nameTag(naming, "vpce", service),
-        },
-        parent,
-      );
-    }
+    const gateways = ["s3", "dynamodb"].map(
+      (service) =>
+        new aws.ec2.VpcEndpoint(
+          `gw-${service}`,
+          {
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${args.region}.${service}`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: [...privateRts.map((rt) => rt.id), dataRt.id],
+            tags: nameTag(naming, "vpce", service),
+          },
+          parent,
+        ),
+    );
+    this.gatewayEndpointCidrs = pulumi
+      .all(gateways.map((g) => g.cidrBlocks))
+      .apply((lists) => [...new Set(lists.flat())].sort());
 
     const endpointSg = new aws.ec2.SecurityGroup(
       "endpoints-sg",

@@ -293,6 +293,13 @@ export const PRICING: Readonly<Record<string, Pricing>> = {
   "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": usage(
     "replicated RDS automated backups: storage and cross-region transfer",
   ),
+  // ── edge logs (issue 12) ──
+  "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": FREE,
+  "aws:cloudwatch/logDeliverySource:LogDeliverySource": FREE,
+  "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": FREE,
+  "aws:cloudwatch/logDelivery:LogDelivery": usage(
+    "CloudFront standard logs delivered to CloudWatch Logs (per GB)",
+  ),
   // ── observability ──
   "aws:cloudwatch/logGroup:LogGroup": usage("CloudWatch Logs ingestion and storage"),
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": FREE,
@@ -325,9 +332,10 @@ export const PRICING: Readonly<Record<string, Pricing>> = {
 /**
  * Types that cost nothing on the AWS bill: Pulumi's own, components, Kubernetes objects (their pods
  * run on nodes priced above), and the configuration of services billed by their own subscription
- * rather than per resource (the tailnet's policy and keys; the repository's rules and environments).
+ * rather than per resource (the tailnet's policy and keys; the repository's rules and environments;
+ * Datadog's monitors, SLO and AWS integration: Datadog bills per host and per ingested span).
  */
-const FREE_PREFIXES = ["pulumi:", "random:", "platform:", "kubernetes:", "tailscale:", "github:"];
+const FREE_PREFIXES = ["pulumi:", "random:", "platform:", "kubernetes:", "tailscale:", "github:", "datadog:"];
 
 export function pricingOf(type: string): Pricing | undefined {
   return PRICING[type] ?? (FREE_PREFIXES.some((p) => type.startsWith(p)) ? FREE : undefined);

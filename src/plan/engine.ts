@@ -356,6 +356,17 @@ function mockCall(args: MockCallArgs, ctx: MockContext): Record<string, unknown>
         names: ["a", "b", "c"].map((s) => `${ctx.region}${s}`),
         zoneIds: ["euw2-az1", "euw2-az2", "euw2-az3"],
       };
+    case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
+      // AWS's CloudFront origin-facing list: 55 entries count against security group rule quotas.
+      const name = String((args.inputs as { name?: unknown }).name ?? "");
+      return {
+        id: "pl-93a247fa",
+        name,
+        maxEntries: 55,
+        addressFamily: "IPv4",
+        entries: [{ cidr: "198.19.0.0/16", description: "" }],
+      };
+    }
     case "aws:ssoadmin/getInstances:getInstances":
       return {
         arns: ["arn:aws:sso:::instance/ssoins-7223a2b1c4d5e6f7"],

@@ -15,6 +15,12 @@ export interface MockContext {
 }
 
 type Inputs = Record<string, unknown>;
+
+/** The CIDRs the offline plan's S3 and DynamoDB gateway endpoints report. */
+export const MOCK_GATEWAY_CIDRS = {
+  s3: ["198.18.0.0/19", "198.18.64.0/18"],
+  dynamodb: ["198.18.128.0/20"],
+} as const;
 type StateFn = (name: string, inputs: Inputs, ctx: MockContext) => Inputs;
 
 function hex(text: string, length: number): string {
@@ -165,6 +171,22 @@ const STATE: Record<string, StateFn> = {
   "aws:ssoadmin/permissionSet:PermissionSet": (name) => ({
     arn: `arn:aws:sso:::permissionSet/ssoins-7223a2b1c4d5e6f7/ps-${hex(name, 16)}`,
   }),
+  // Gateway endpoints route to the service's regional prefix list (benchmark ranges stand in for it).
+  "aws:ec2/vpcEndpoint:VpcEndpoint": (name, inputs) =>
+    inputs.vpcEndpointType === "Gateway"
+      ? {
+          prefixListId: `pl-${hex(name, 8)}`,
+          cidrBlocks: [
+            ...(String(inputs.serviceName).endsWith(".s3")
+              ? MOCK_GATEWAY_CIDRS.s3
+              : MOCK_GATEWAY_CIDRS.dynamodb),
+          ],
+        }
+      : {},
+  "datadog:index/monitor:Monitor": (name) => ({
+    id: String(1_000_000 + (parseInt(hex(name, 6), 16) % 9_000_000)),
+  }),
+  "datadog:aws/integrationExternalId:IntegrationExternalId": (name) => ({ id: hex(name, 32) }),
   "aws:ec2/launchTemplate:LaunchTemplate": (name) => ({ id: `lt-${hex(name, 17)}`, latestVersion: 1 }),
   "aws:ram/resourceShare:ResourceShare": (name, _inputs, ctx) => ({
     arn: `arn:aws:ram:${ctx.region}:${ctx.accountId}:resource-share/${hex(name, 8)}-${hex(`${name}r`, 4)}`,

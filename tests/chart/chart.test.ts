@@ -237,9 +237,17 @@ describe.each(ENVIRONMENTS)("charts/payments with values-%s.yaml", (env: Environ
         }
       }
       expect(errors?.provider.datadog?.formula).toMatch(/errors.*\/.*requests/);
-      // The Datadog API keys come from the environment's secret path.
+      // The Datadog API keys come from the environment's keys input, which the agent reads too.
       const ddSecret = r.get("ExternalSecret", "datadog");
-      expect(ddSecret.spec?.dataFrom?.[0]?.extract?.key).toBe("prod/payments/datadog");
+      expect(ddSecret.spec?.data?.map((d) => [d.remoteRef.key, d.remoteRef.property])).toEqual([
+        ["prod/observability/datadog", "api-key"],
+        ["prod/observability/datadog", "app-key"],
+      ]);
+      expect(Object.keys(ddSecret.spec?.target?.template?.data ?? {}).sort()).toEqual([
+        "address",
+        "api-key",
+        "app-key",
+      ]);
       expect(r.find("AnalysisTemplate", SMOKE_TEMPLATE)).toBeUndefined();
     });
 
@@ -268,7 +276,10 @@ describe.each(ENVIRONMENTS)("charts/payments with values-%s.yaml", (env: Environ
       expect((smoke.spec?.args ?? []).map((a) => a.name)).toEqual(["url"]);
       const metric = smoke.spec?.metrics?.[0];
       const container = metric?.provider.job?.spec.template.spec?.containers[0];
-      expect(container?.image).toMatch(/^curlimages\/curl:\d+\.\d+\.\d+$/);
+      // curl mirrored into the management ECR (immutable tags), never pulled from Docker Hub.
+      expect(container?.image).toMatch(
+        /^318274619203\.dkr\.ecr\.eu-west-2\.amazonaws\.com\/mirror\/curlimages\/curl:\d+\.\d+\.\d+$/,
+      );
       expect(container?.args).toContain("--fail");
       expect(container?.args?.[container.args.length - 1]).toBe("{{args.url}}");
       expect(metric?.provider.job?.spec.template.spec?.restartPolicy).toBe("Never");
@@ -295,8 +306,11 @@ describe.each(ENVIRONMENTS)("charts/payments with values-%s.yaml", (env: Environ
       expect(es.spec?.dataFrom?.map((d) => d.extract?.key)).toEqual([`${env}/payments/${w}`]);
       const target = es.spec?.target?.name;
       expect(target).toBeTruthy();
-      const container = r.get("Rollout", obj(w)).spec?.template?.spec?.containers[0];
+      const rollout = r.get("Rollout", obj(w));
+      const container = rollout.spec?.template?.spec?.containers[0];
       expect(container?.envFrom?.map((e) => e.secretRef?.name)).toEqual([target]);
+      // Reloader rolls the pods when that Secret changes (a rotated value reaches running pods).
+      expect(rollout.metadata.annotations?.["secret.reloader.stakater.com/reload"]).toBe(target);
       expect(container?.env?.find((e) => e.name === "ENVIRONMENT")?.value).toBe(env);
     }
   });
@@ -446,10 +460,13 @@ describe.each(ENVIRONMENTS)("charts/payments with values-%s.yaml", (env: Environ
       expect(fromLb.length, `${w}: one rule from its load balancer`).toBe(1);
       expect(fromLb[0]?.from?.map((f) => f.ipBlock?.cidr)).toEqual(lbSubnets);
       expect(fromLb[0]?.ports).toEqual([{ port: 8080, protocol: "TCP" }]);
-      // AWS endpoints in the VPC over 443.
+      // Egress only to named destinations (ipBlocks of the stack's subnets and ranges) and peers.
       const egress = p.spec?.egress ?? [];
-      const toVpc = egress.find((rule) => rule.to?.some((t) => t.ipBlock?.cidr === vpcCidr));
-      expect(toVpc?.ports).toContainEqual({ port: 443, protocol: "TCP" });
+      for (const rule of egress) {
+        for (const peer of rule.to ?? []) {
+          if (peer.ipBlock) expect(peer.ipBlock.cidr, `${w}: nothing in the whole VPC`).not.toBe(vpcCidr);
+        }
+      }
       // No rule allows everything.
       for (const rule of [...ingressRules, ...egress]) {
         const peers = "from" in rule ? rule.from : "to" in rule ? rule.to : undefined;

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { VERSIONS } from "../../src/core/versions";
+import { platformValuesFile } from "./platform-values";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 export const CHART_DIR = path.join(REPO_ROOT, "charts", "payments");
@@ -58,16 +59,24 @@ export function valuesFile(env: Environment): string {
   return path.join(CHART_DIR, `values-${env}.yaml`);
 }
 
-/** Value overrides: `--set` strings, and `--set-json` ones (for empty lists and objects). */
+/**
+ * Value overrides: `--set` strings, and `--set-json` ones (for empty lists and objects). `platform`
+ * picks the values the environment stack supplies through ArgoCD: by default the ones built from
+ * the stack file (`platform-values.ts`), `false` for none, or a file (a planned stack's values).
+ */
 export interface Overrides {
   set?: readonly string[];
   setJson?: readonly string[];
+  platform?: false | string;
 }
 
-/** Arguments selecting an environment's values plus the overrides. */
+/** Arguments selecting an environment's values, the stack's values, then the overrides. */
 function valuesArgs(env: Environment | undefined, overrides: Overrides): string[] {
   const args: string[] = [];
   if (env !== undefined) args.push("--values", valuesFile(env));
+  if (overrides.platform !== false) {
+    args.push("--values", overrides.platform ?? platformValuesFile(env ?? "dev"));
+  }
   for (const set of overrides.set ?? []) args.push("--set", set);
   for (const set of overrides.setJson ?? []) args.push("--set-json", set);
   return args;

@@ -92,9 +92,9 @@ const schemaCases: Case[] = [
     expect: ["at '/analysis/datadog/queries/p95Latency'", "does not match pattern"],
   },
   {
-    what: "a VPC CIDR that is not one",
-    overrides: { set: ["networkPolicy.vpcCidr=10.0.0.0/33"] },
-    expect: ["at '/networkPolicy/vpcCidr'", "does not match pattern"],
+    what: "a destination CIDR that is not one",
+    overrides: { set: ["networkPolicy.destinations.postgres.cidrs[0]=10.0.0.0/33"] },
+    expect: ["at '/networkPolicy/destinations/postgres/cidrs/0'", "does not match pattern"],
   },
   {
     what: "an IAM role that is not an ARN",
@@ -165,6 +165,26 @@ const guardCases: Case[] = [
     env: "dev",
     overrides: { setJson: ["networkPolicy.ingressSources.internal.cidrs=[]"] },
     expect: ["workloads.admin-web has an Ingress but networkPolicy.ingressSources.internal lists no cidrs"],
+  },
+  {
+    what: "a public Ingress without the stack's origin restriction",
+    env: "prod",
+    overrides: { platform: false },
+    expect: [
+      "workloads.payments-api is on the public ALB, but ingressClasses.public.originRestriction has no wafAclArn or prefixListIds",
+    ],
+  },
+  {
+    what: "a workload opening the public ALB with its own annotation",
+    env: "dev",
+    overrides: {
+      set: [
+        "workloads.payments-web.ingress.annotations.alb\\.ingress\\.kubernetes\\.io/inbound-cidrs=0.0.0.0/0",
+      ],
+    },
+    expect: [
+      "workloads.payments-web: alb.ingress.kubernetes.io/inbound-cidrs is set by the platform on the public ALB",
+    ],
   },
 ];
 

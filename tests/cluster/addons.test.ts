@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
   clusterSecretStoreManifest,
+  DATADOG,
   EXTERNAL_DNS,
   externalDnsPolicy,
   externalDnsValues,
@@ -47,13 +48,23 @@ describe.each(STACKS)("%s add-ons", (stack) => {
     expect(releases).toEqual({
       "aws-load-balancer-controller": pin(VERSIONS.charts.awsLoadBalancerController),
       "external-secrets": pin(VERSIONS.charts.externalSecrets),
+      // The HPAs' resource metrics, in every cluster.
+      "metrics-server": pin(VERSIONS.charts.metricsServer),
       ...(stack === "management"
         ? { "argo-cd": pin(VERSIONS.charts.argoCd) }
         : {
             "argo-rollouts": pin(VERSIONS.charts.argoRollouts),
             "external-dns": pin(VERSIONS.charts.externalDns),
+            reloader: pin(VERSIONS.charts.reloader),
+            datadog: pin(VERSIONS.charts.datadog),
           }),
     });
+  });
+
+  it("enforces NetworkPolicies with the VPC CNI's network policy agent", async () => {
+    const p = await planStack(stack);
+    const cni = named(p, "aws:eks/addon:Addon", "vpc-cni");
+    expect(JSON.parse(String(cni.inputs.configurationValues))).toMatchObject({ enableNetworkPolicy: "true" });
   });
 
   it("limits External Secrets to the stack's own secrets, through Pod Identity", async () => {
@@ -86,11 +97,22 @@ describe.each(STACKS)("%s add-ons", (stack) => {
     });
   });
 
-  it("creates only schema-valid custom resources: one ClusterSecretStore for Secrets Manager", async () => {
+  it("creates only schema-valid custom resources: the ClusterSecretStore, and the Datadog keys in environments", async () => {
     const p = await planStack(stack);
-    const objects = customResources(p).filter((o) => !/IngressClass|NamespacePatch/.test(o.type));
-    expect(objects.map((o) => o.type)).toEqual(["kubernetes:external-secrets.io/v1:ClusterSecretStore"]);
-    for (const o of objects) expect(validateStrictly(o.inputs), `${o.type} ${o.name}`).toEqual([]);
+    const objects = customResources(p).filter(
+      (o) => !/IngressClass|NamespacePatch/.test(o.type) && !o.components.includes("data-grants"),
+    );
+    expect(objects.map((o) => o.type)).toEqual([
+      "kubernetes:external-secrets.io/v1:ClusterSecretStore",
+      ...(stack === "management"
+        ? []
+        : ["kubernetes:core/v1:Namespace", "kubernetes:external-secrets.io/v1:ExternalSecret"]),
+    ]);
+    for (const o of objects) {
+      const [, apiVersion, kind] = /^kubernetes:(.+):(\w+)$/.exec(o.type)!;
+      const obj = { apiVersion: apiVersion!.replace(/^core\//, ""), kind, ...o.inputs };
+      expect(validateStrictly(obj), `${o.type} ${o.name}`).toEqual([]);
+    }
     for (const o of objects) expect(o.provider).toBe("k8s");
   });
 
@@ -101,7 +123,7 @@ describe.each(STACKS)("%s add-ons", (stack) => {
     expect(names).toEqual(
       stack === "management"
         ? ["argocd", "external-secrets"]
-        : ["argo-rollouts", "external-dns", "external-secrets"],
+        : ["argo-rollouts", "external-dns", "external-secrets", "reloader"],
     );
     for (const n of patches) {
       const ns = { apiVersion: "v1", kind: "Namespace", metadata: n.inputs.metadata };
@@ -144,6 +166,73 @@ describe.each(STACKS)("%s add-ons", (stack) => {
       (a) => a.key === "deletion_protection.enabled",
     );
     expect(protection?.value).toBe(String(stack !== "dev"));
+    // Both ALBs log their requests to the stack's access-log bucket, each under its class's name.
+    const bucket = named(p, "aws:s3/bucket:Bucket", "alb-logs-bucket").inputs.bucket;
+    for (const className of [CHART.public.className, CHART.internal.className]) {
+      const attributes = Object.fromEntries(
+        schemeOf(className).loadBalancerAttributes.map((a) => [a.key, a.value]),
+      );
+      expect(attributes).toMatchObject({
+        "access_logs.s3.enabled": "true",
+        "access_logs.s3.bucket": bucket,
+        "access_logs.s3.prefix": className,
+      });
+    }
+  });
+});
+
+describe.each(["dev", "preprod", "prod"] as const)("%s observability in the cluster", (stack) => {
+  it("runs the Datadog agent with APM on the nodes' trace port, keys synced from the environment's input", async () => {
+    const p = await planStack(stack);
+    const release = named(p, "kubernetes:helm.sh/v3:Release", "datadog");
+    const values = release.inputs.values as {
+      datadog: Record<string, unknown> & { apm: Record<string, unknown> };
+      clusterAgent: Record<string, unknown>;
+    };
+    expect(values.datadog).toMatchObject({
+      site: stackValue<{ datadogSite: string }>(stack, "platform:observability").datadogSite,
+      clusterName: `platform-${stack}-eks`,
+      apiKeyExistingSecret: DATADOG.keysSecret,
+      appKeyExistingSecret: DATADOG.keysSecret,
+      tags: [`env:${stack}`],
+    });
+    // The chart sends traces to the node's port: the agent must listen there.
+    const chart = parse(
+      fs.readFileSync(path.join(__dirname, "../../charts/payments/values.yaml"), "utf8"),
+    ) as {
+      datadog: { agent: { tracePort: number } };
+    };
+    expect(values.datadog.apm).toMatchObject({ portEnabled: true, port: chart.datadog.agent.tracePort });
+    // A missing key never blocks the deploy: the agent starts once its keys are synced.
+    expect(release.inputs).toMatchObject({ skipAwait: true, atomic: false });
+    const keys = named(p, "kubernetes:external-secrets.io/v1:ExternalSecret", "datadog-keys").inputs as {
+      spec: { data: { secretKey: string; remoteRef: { key: string; property: string } }[] };
+    };
+    expect(keys.spec.data).toEqual(
+      ["api-key", "app-key"].map((property) => ({
+        secretKey: property,
+        remoteRef: { key: `${stack}/observability/datadog`, property },
+      })),
+    );
+    // The input the keys come from exists, empty, encrypted with the data key.
+    const input = ofType(p, "aws:secretsmanager/secret:Secret").find(
+      (s) => s.inputs.name === `${stack}/observability/datadog`,
+    );
+    expect(input).toBeDefined();
+    expect(ofType(p, "aws:secretsmanager/secretVersion:SecretVersion").map((v) => v.name)).not.toContain(
+      "datadog-keys-value",
+    );
+  });
+
+  it("runs Reloader for the payments namespace, rolling Argo Rollouts", async () => {
+    const p = await planStack(stack);
+    const values = named(p, "kubernetes:helm.sh/v3:Release", "reloader").inputs.values as {
+      reloader: Record<string, unknown>;
+    };
+    expect(values.reloader).toMatchObject({
+      isArgoRollouts: true,
+      namespaceSelector: "kubernetes.io/metadata.name in (payments)",
+    });
   });
 });
 

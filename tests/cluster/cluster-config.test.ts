@@ -209,8 +209,9 @@ describe("cluster helpers", () => {
     ]);
   });
 
-  it("configures the add-ons for the tainted system nodes and prefix delegation", () => {
+  it("configures the add-ons for the tainted system nodes, prefix delegation and network policies", () => {
     expect(addonConfiguration("vpc-cni")).toEqual({
+      enableNetworkPolicy: "true",
       env: { ENABLE_PREFIX_DELEGATION: "true", WARM_PREFIX_TARGET: "1" },
     });
     expect(addonConfiguration("coredns")).toMatchObject({

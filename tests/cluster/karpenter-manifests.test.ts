@@ -15,6 +15,7 @@ import {
 } from "../../src/cluster/karpenter-manifests";
 import { VERSIONS } from "../../src/core/versions";
 import { validateObject as validateStrictly } from "../support/k8s-schema";
+import { allows } from "../support/policy-evaluator";
 
 const karpenter = karpenterSchema.parse({
   instanceFamilies: ["m6i", "m7i"],
@@ -208,6 +209,7 @@ describe("Karpenter IAM", () => {
     expect(doc.Statement.filter((s) => s.Resource === "*").map((s) => s.Sid)).toEqual([
       "AllowRegionalReadActions",
       "AllowPricingReadActions",
+      "AllowUnscopedInstanceProfileListAction",
     ]);
   });
 
@@ -258,5 +260,29 @@ describe("Karpenter IAM", () => {
       "AWS Health Event",
       "EC2 Instance State-change Notification",
     ]);
+  });
+});
+
+describe("Karpenter's instance-profile reads", () => {
+  const doc = karpenterControllerPolicy({
+    accountId: "751029384756",
+    region: "eu-west-2",
+    clusterName: "platform-prod-eks",
+    nodeRoleArn: "arn:aws:iam::751029384756:role/platform-prod-karpenter-node",
+    interruptionQueueArn: "arn:aws:sqs:eu-west-2:751029384756:platform-prod-karpenter-interruptions",
+  });
+
+  it("may list instance profiles (IAM authorises List* on * only) and read only the account's", () => {
+    // IAM evaluates ListInstanceProfiles against "*": a pattern such as instance-profile/* never matches it.
+    expect(allows(doc, { action: "iam:ListInstanceProfiles", resource: "*" })).toBe(true);
+    const listing = doc.Statement.filter((s) => [s.Action].flat().includes("iam:ListInstanceProfiles"));
+    expect(listing.map((s) => s.Resource)).toEqual(["*"]);
+    expect(
+      allows(doc, {
+        action: "iam:GetInstanceProfile",
+        resource: "arn:aws:iam::751029384756:instance-profile/platform-prod_123",
+      }),
+    ).toBe(true);
+    expect(allows(doc, { action: "iam:GetInstanceProfile", resource: "*" })).toBe(false);
   });
 });

@@ -3,6 +3,14 @@ import { podIdentityTrustFor } from "../../src/cluster/cluster-iam";
 import { asList, type PolicyDocument } from "../../src/core/policy-document";
 import { alarmDefinitions } from "../../src/data/alarm-definitions";
 import { isPerformanceInsightsRetention } from "../../src/data/data-config";
+import {
+  dataGrantsJobManifest,
+  dataGrantsPolicy,
+  dataGrantsScripts,
+  grantsDigest,
+  postgresGrantsSql,
+  searchSecurityRequests,
+} from "../../src/data/data-grants";
 import { DATA_KEY_VIA_SERVICES, dataKeyPolicy } from "../../src/data/data-key-policy";
 import { dataNames } from "../../src/data/data-names";
 import {
@@ -19,6 +27,8 @@ import {
   clusterWorkerPolicy,
   workerFunctionPolicy,
 } from "../../src/data/workload-policies";
+import { validateObject } from "../support/k8s-schema";
+import { allows } from "../support/policy-evaluator";
 
 const ACCOUNT = "751029384756";
 const REGION = "eu-west-2";
@@ -31,6 +41,11 @@ const resources = {
   providerSecretArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:prod/payments/provider-api-key-AbCdEf`,
   searchDomainArn: `arn:aws:es:${REGION}:${ACCOUNT}:domain/platform-prod-payments`,
   searchIndex: "payments",
+  email: {
+    identityArn: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/prod.payments.example.com`,
+    configurationSetArn: `arn:aws:ses:${REGION}:${ACCOUNT}:configuration-set/platform-prod-payments-email`,
+    domain: "prod.payments.example.com",
+  },
   dbConnect: {
     worker: `arn:aws:rds-db:${REGION}:${ACCOUNT}:dbuser:db-PRIMARY/payments_worker`,
     api: [`arn:aws:rds-db:${REGION}:${ACCOUNT}:dbuser:db-PRIMARY/payments_api`],
@@ -61,6 +76,8 @@ describe("workload policies", () => {
       `${resources.searchDomainArn}/payments/*`,
       `${resources.archiveBucketArn}/payloads/*`,
       `${logGroupArn}:log-stream:*`,
+      resources.email.identityArn,
+      resources.email.configurationSetArn,
     ];
     for (const r of resourcesOf(doc)) expect(exact).toContain(r);
     for (const s of doc.Statement)
@@ -73,6 +90,21 @@ describe("workload policies", () => {
     expect(bySid.CompletePayments?.Action).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
     expect(bySid.ConnectAsWorker?.Resource).toBe(resources.dbConnect.worker);
     expect(bySid.ReadArchivedPayloads?.Resource).toBe(`${resources.archiveBucketArn}/payloads/*`);
+  });
+
+  it("only the workers send receipts: through the SES identity, from the environment's domain", () => {
+    const send = (doc: PolicyDocument, from: string, resource = resources.email.identityArn) =>
+      allows(doc, { action: "ses:SendEmail", resource, context: { "ses:FromAddress": from } });
+    for (const doc of [docs.worker, docs.clusterWorker]) {
+      expect(send(doc, "receipts@prod.payments.example.com")).toBe(true);
+      expect(send(doc, "receipts@prod.payments.example.com", resources.email.configurationSetArn)).toBe(true);
+      expect(send(doc, "ceo@payments.example.com")).toBe(false);
+      expect(
+        send(doc, "x@prod.payments.example.com", `arn:aws:ses:${REGION}:${ACCOUNT}:identity/other.com`),
+      ).toBe(false);
+    }
+    for (const doc of [docs.api, docs.admin])
+      expect(send(doc, "receipts@prod.payments.example.com")).toBe(false);
   });
 
   it("the admin tool cannot write", () => {
@@ -243,5 +275,106 @@ describe("RDS parameters, names and alarms", () => {
     ).toEqual(["r1", "r2"]);
     expect(byId["search-cluster-red"]?.dimensions).toEqual({ DomainName: "d", ClientId: ACCOUNT });
     expect(new Set(defs.map((d) => d.id)).size).toBe(defs.length);
+  });
+});
+
+describe("grants inside the data stores", () => {
+  const users = { worker: "payments_worker", api: "payments_api", admin: "payments_readonly" };
+  const sql = postgresGrantsSql({ databaseName: "payments", owner: "payments_owner", users });
+
+  it("creates each IAM user once, for IAM login only, with exactly its privileges (tables created later too)", () => {
+    for (const u of Object.values(users)) {
+      expect(sql).toContain(
+        `IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${u}') THEN CREATE ROLE ${u} LOGIN;`,
+      );
+    }
+    expect(sql).toContain("GRANT rds_iam TO payments_worker, payments_api, payments_readonly;");
+    expect(sql).toContain("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO payments_worker;");
+    expect(sql).toContain("GRANT SELECT ON ALL TABLES IN SCHEMA public TO payments_api, payments_readonly;");
+    expect(sql).toContain(
+      "ALTER DEFAULT PRIVILEGES FOR ROLE payments_owner IN SCHEMA public GRANT SELECT ON TABLES TO payments_api, payments_readonly;",
+    );
+    // Nobody but the worker writes; nobody gets DELETE or ownership.
+    const writes = sql.split("\n").filter((l) => /INSERT|UPDATE/.test(l));
+    for (const l of writes) expect(l).toMatch(/TO payments_worker;$/);
+    expect(sql).not.toMatch(/DELETE|SUPERUSER|CREATEROLE|ALL PRIVILEGES/);
+    expect(sql.startsWith("\\set ON_ERROR_STOP on\nBEGIN;")).toBe(true);
+    expect(() => postgresGrantsSql({ databaseName: "payments", owner: "x; DROP", users })).toThrow();
+  });
+
+  it("maps the workers to an index-scoped writer role and the API to a reader role in OpenSearch", () => {
+    const requests = searchSecurityRequests({
+      index: "payments",
+      writerRoleArns: ["arn:aws:iam::751029384756:role/lambda", "arn:aws:iam::751029384756:role/eks-worker"],
+      readerRoleArns: ["arn:aws:iam::751029384756:role/api"],
+    });
+    const byPath = Object.fromEntries(requests.map((r) => [r.path, r.body]));
+    expect(byPath["_plugins/_security/api/rolesmapping/payments-writer"]).toEqual({
+      backend_roles: ["arn:aws:iam::751029384756:role/lambda", "arn:aws:iam::751029384756:role/eks-worker"],
+    });
+    expect(byPath["_plugins/_security/api/rolesmapping/payments-reader"]).toEqual({
+      backend_roles: ["arn:aws:iam::751029384756:role/api"],
+    });
+    for (const role of ["payments-writer", "payments-reader"]) {
+      const body = byPath[`_plugins/_security/api/roles/${role}`] as {
+        index_permissions: { index_patterns: string[] }[];
+      };
+      expect(body.index_permissions.map((p) => p.index_patterns)).toEqual([["payments"]]);
+    }
+    const reader = byPath["_plugins/_security/api/roles/payments-reader"] as {
+      index_permissions: { allowed_actions: string[] }[];
+    };
+    expect(reader.index_permissions[0]!.allowed_actions).toEqual(["read"]);
+  });
+
+  it("gives the Job's role the master password and the search master role, nothing else", () => {
+    const doc = dataGrantsPolicy({
+      masterSecretArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:rds!db-1`,
+      keyArn: resources.keyArn,
+      searchMasterRoleArn: `arn:aws:iam::${ACCOUNT}:role/platform-prod-search-master`,
+      region: REGION,
+    });
+    const can = (action: string, resource: string, context = {}) =>
+      allows(doc, { action, resource, context });
+    expect(
+      can("secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:rds!db-1`),
+    ).toBe(true);
+    expect(can("secretsmanager:GetSecretValue", resources.providerSecretArn)).toBe(false);
+    expect(
+      can("kms:Decrypt", resources.keyArn, { "kms:ViaService": `secretsmanager.${REGION}.amazonaws.com` }),
+    ).toBe(true);
+    expect(can("kms:Decrypt", resources.keyArn)).toBe(false);
+    expect(can("sts:AssumeRole", `arn:aws:iam::${ACCOUNT}:role/platform-prod-search-master`)).toBe(true);
+    expect(can("sts:AssumeRole", `arn:aws:iam::${ACCOUNT}:role/platform-deploy`)).toBe(false);
+  });
+
+  it("runs as a hardened, schema-valid Job whose name changes with what it applies", () => {
+    const requests = searchSecurityRequests({
+      index: "payments",
+      writerRoleArns: ["a"],
+      readerRoleArns: ["b"],
+    });
+    const scripts = dataGrantsScripts({ sql, searchRequests: requests });
+    expect(scripts.grant).toContain("sslmode=verify-full sslrootcert=/work/rds-ca.pem");
+    expect(scripts.prepare).toContain('--aws-sigv4 "aws:amz:$AWS_REGION:es"');
+    expect(scripts.prepare.split("\n").filter((l) => l.startsWith("curl --fail-with-body"))).toHaveLength(4);
+    const job = dataGrantsJobManifest({
+      name: `data-grants-${grantsDigest(scripts)}`,
+      awsCliImage: "318274619203.dkr.ecr.eu-west-2.amazonaws.com/mirror/aws-cli/aws-cli:2.27.0",
+      postgresImage: "318274619203.dkr.ecr.eu-west-2.amazonaws.com/mirror/library/postgres:16.9",
+      region: REGION,
+      scripts,
+      env: { DB_HOST: "db", DB_NAME: "payments" },
+    });
+    expect(validateObject(job)).toEqual([]);
+    const other = dataGrantsScripts({
+      sql,
+      searchRequests: searchSecurityRequests({
+        index: "payments",
+        writerRoleArns: ["a", "c"],
+        readerRoleArns: ["b"],
+      }),
+    });
+    expect(grantsDigest(other)).not.toBe(grantsDigest(scripts));
   });
 });

@@ -120,6 +120,11 @@ describe("the flow's wiring (dev)", () => {
       ConnectAsWorker: [],
       IndexPayments: [`${domainArn}/payments`, `${domainArn}/payments/*`],
       UseDataKey: [out(plan, "dataKeyArn")],
+      // Receipts: the SES identity of the environment's domain and its configuration set.
+      SendReceiptsFromTheDomain: [
+        `arn:aws:ses:${region}:${account}:identity/dev.payments.example.com`,
+        `arn:aws:ses:${region}:${account}:configuration-set/platform-dev-payments-email`,
+      ],
       WriteOwnLogs: [
         `arn:aws:logs:${region}:${account}:log-group:${String(logGroup.inputs.name)}:log-stream:*`,
       ],
@@ -236,7 +241,7 @@ describe("the flow's wiring (dev)", () => {
       );
     // Without the config secret: no provider key anywhere, the chart's secrets seeded empty.
     expect(versions(plan).has("provider-api-key-value")).toBe(false);
-    for (const w of ["payments-web", "payments-api", "admin-web", "payments-worker", "datadog"]) {
+    for (const w of ["payments-web", "payments-api", "admin-web", "payments-worker"]) {
       expect(named(plan, "aws:secretsmanager/secret:Secret", `workload-${w}`).inputs.name).toBe(
         `dev/payments/${w}`,
       );
@@ -588,6 +593,47 @@ describe("backups of the payment stores", () => {
 describe("bad configuration is rejected", () => {
   const payments = () => stackValue<Record<string, Record<string, unknown>>>("dev", "platform:payments");
   const database = (stack: string) => stackValue<Record<string, unknown>>(stack, "platform:database");
+
+  it("a worker image the management stack does not share with Lambda", async () => {
+    const withRepository = (repository: string) => {
+      const p = payments();
+      p.worker = { ...p.worker, image: { repository, tag: "1.0.0" } };
+      return { "platform:payments": p };
+    };
+    const key = /platform:payments\.worker\.image\.repository: /;
+    await expectConfigError(
+      "dev",
+      withRepository("318274619203.dkr.ecr.eu-west-2.amazonaws.com/payments-api"),
+      key,
+      /its policy does not admit the Lambda service: add "payments-api" to platform:registries\.lambdaImages in Pulumi\.management\.yaml/,
+    );
+    await expectConfigError(
+      "dev",
+      withRepository("318274619203.dkr.ecr.eu-west-2.amazonaws.com/payments-worker-v2"),
+      key,
+      /the management stack creates no repository "payments-worker-v2"/,
+    );
+    await expectConfigError(
+      "prod",
+      withRepository("529381746102.dkr.ecr.eu-west-2.amazonaws.com/payments-worker"),
+      key,
+      /is not in the management account's registry \(318274619203\.dkr\.ecr\.eu-west-2\.amazonaws\.com\/…\)/,
+    );
+  });
+
+  it("a payment provider range that is private, or too wide", async () => {
+    const p = payments();
+    await expectConfigError(
+      "prod",
+      { "platform:payments": { ...p, providerEgressCidrs: ["198.51.100.0/24", "10.30.0.0/16"] } },
+      /platform:payments\.providerEgressCidrs\[1\]: 10\.30\.0\.0\/16 overlaps the private range 10\.0\.0\.0\/8/,
+    );
+    await expectConfigError(
+      "prod",
+      { "platform:payments": { ...p, providerEgressCidrs: ["0.0.0.0/0"] } },
+      /platform:payments\.providerEgressCidrs\[0\]: expected an IPv4 block between \/16 and \/32/,
+    );
+  });
 
   it("a visibility timeout under six worker timeouts", async () => {
     const p = payments();

@@ -277,8 +277,12 @@ describe("the distribution (dev)", () => {
     const value = reveal<string>(app.customHeaders?.[0]?.value);
     expect(value).toMatch(/^[A-Za-z0-9]{48}$/);
 
-    const password = named(plan, "random:index/randomPassword:RandomPassword", "edge-origin-verify");
-    expect(password.inputs).toMatchObject({ length: 48, special: false });
+    // Generation 1 of the value (platform:edge.originVerifyGeneration): no previous one yet.
+    const passwords = ofType(plan, "random:index/randomPassword:RandomPassword").filter((p) =>
+      p.name.startsWith("edge-origin-verify"),
+    );
+    expect(passwords.map((p) => p.name)).toEqual(["edge-origin-verify-1"]);
+    expect(passwords[0]!.inputs).toMatchObject({ length: 48, special: false });
     const secret = named(plan, "aws:secretsmanager/secret:Secret", "edge-origin-verify");
     expect(secret.inputs).toMatchObject({
       name: "dev/payments/edge-origin-verify",

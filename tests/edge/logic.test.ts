@@ -12,7 +12,9 @@ import {
   securityHeaders,
 } from "../../src/edge/distribution";
 import { isUnderDomain } from "../../src/edge/edge-config";
-import { MANAGED_RULE_GROUPS, webAclRules } from "../../src/edge/waf-rules";
+import { albLogBucketPolicy, logDeliveryPolicy, REDACTED_HEADERS } from "../../src/edge/log-policies";
+import { MANAGED_RULE_GROUPS, originVerifyRules, webAclRules } from "../../src/edge/waf-rules";
+import { allows } from "../support/policy-evaluator";
 
 /** The edge's pure parts: cache behaviours, headers, WAF rules, names, the assets bucket policy. */
 
@@ -105,6 +107,13 @@ describe("origins and headers", () => {
       responseHeadersPolicy: "platform-prod-security-headers",
       webAcl: "platform-prod-edge",
       originVerifySecret: "prod/payments/edge-origin-verify",
+      originWebAcl: "platform-prod-origin",
+      cloudfrontLogGroup: "/platform/prod/cloudfront-access",
+      // WAF logs only to log groups named aws-waf-logs-*.
+      edgeWafLogGroup: "aws-waf-logs-platform-prod-edge",
+      originWafLogGroup: "aws-waf-logs-platform-prod-origin",
+      cloudfrontLogDelivery: "platform-prod-cloudfront-access",
+      logDeliveryPolicy: "platform-prod-edge-log-delivery",
     });
   });
 
@@ -196,5 +205,72 @@ describe("assets bucket policy", () => {
         /is not the ARN of one CloudFront distribution/,
       );
     }
+  });
+});
+
+describe("the public ALB's origin-verify web ACL", () => {
+  const header = (value: string) => ({
+    byteMatchStatement: {
+      fieldToMatch: { singleHeader: { name: "x-origin-verify" } },
+      positionalConstraint: "EXACTLY",
+      searchString: value,
+      textTransformations: [{ priority: 0, type: "NONE" }],
+    },
+  });
+
+  it("admits the current value, and during a rotation the previous one too, nothing else", () => {
+    const [one] = originVerifyRules("platform-prod-origin", "X-Origin-Verify", ["current"]);
+    expect(one).toMatchObject({ name: "cloudfront-origin-verify", priority: 0, action: { allow: {} } });
+    expect(one!.statement).toEqual(header("current"));
+    const [two] = originVerifyRules("platform-prod-origin", "X-Origin-Verify", ["previous", "current"]);
+    expect(two!.statement).toEqual({ orStatement: { statements: [header("previous"), header("current")] } });
+    expect(() => originVerifyRules("x", "X-Origin-Verify", [])).toThrow();
+    expect(() => originVerifyRules("x", "X-Origin-Verify", ["a", "b", "c"])).toThrow();
+  });
+});
+
+describe("access-log policies", () => {
+  it("lets the region's Elastic Load Balancing account write this account's ALB logs, over TLS only", () => {
+    const bucketArn = "arn:aws:s3:::platform-prod-alb-logs-751029384756";
+    const doc = albLogBucketPolicy({ bucketArn, accountId: "751029384756", region: "eu-west-2" });
+    const put = (principal: string, key: string, tls = true) =>
+      allows(doc, {
+        action: "s3:PutObject",
+        resource: `${bucketArn}/${key}`,
+        principal: { arn: `arn:aws:iam::${principal}:root` },
+        context: { "aws:SecureTransport": tls },
+      });
+    expect(put("652711504416", "alb-public/AWSLogs/751029384756/elasticloadbalancing/x.log.gz")).toBe(true);
+    expect(put("652711504416", "alb-public/AWSLogs/111122223333/x")).toBe(false);
+    expect(put("156460612806", "alb-public/AWSLogs/751029384756/x")).toBe(false);
+    expect(put("652711504416", "alb-public/AWSLogs/751029384756/x", false)).toBe(false);
+    expect(() => albLogBucketPolicy({ bucketArn, accountId: "751029384756", region: "ap-south-2" })).toThrow(
+      /ELB_LOG_DELIVERY_ACCOUNTS/,
+    );
+  });
+
+  it("lets vended log delivery write only the edge's log groups, for this account", () => {
+    const group = "arn:aws:logs:us-east-1:751029384756:log-group:aws-waf-logs-platform-prod-edge";
+    const doc = logDeliveryPolicy({
+      logGroupArns: [`${group}:*`],
+      accountId: "751029384756",
+      region: "us-east-1",
+    });
+    const write = (resource: string, account: string) =>
+      allows(doc, {
+        action: "logs:PutLogEvents",
+        resource,
+        principal: { service: "delivery.logs.amazonaws.com" },
+        context: {
+          "aws:SourceAccount": account,
+          "aws:SourceArn": `arn:aws:logs:us-east-1:${account}:delivery-source:x`,
+        },
+      });
+    expect(write(`${group}:log-stream:s`, "751029384756")).toBe(true);
+    expect(write(`${group}:log-stream:s`, "111122223333")).toBe(false);
+    expect(write("arn:aws:logs:us-east-1:751029384756:log-group:other:log-stream:s", "751029384756")).toBe(
+      false,
+    );
+    expect(REDACTED_HEADERS).toEqual(expect.arrayContaining(["authorization", "cookie", "x-origin-verify"]));
   });
 });

@@ -206,7 +206,8 @@ describe("the payments ApplicationSet", () => {
       repoURL: REGISTRY,
       chart: "payments",
       targetRevision: "1.4.0",
-      helm: { releaseName: "payments", valueFiles: ["values-dev.yaml"] },
+      // No chart-values annotation: no values, so the chart refuses to render a public Ingress.
+      helm: { releaseName: "payments", valueFiles: ["values-dev.yaml"], values: "{}" },
     });
     expect(dev!.spec.destination).toEqual({ name: "platform-dev-eks", namespace: "payments" });
     expect(dev!.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
@@ -228,6 +229,31 @@ describe("the payments ApplicationSet", () => {
     expect((app!.spec as { source: { targetRevision: string } }).source.targetRevision).toBe("0.0.0-unset");
   });
 
+  it("passes the stack's chart values (the secret's chart-values annotation) to Helm verbatim", () => {
+    const chartValues = {
+      networkPolicy: { destinations: { postgres: { cidrs: ["10.30.208.0/22"] } } },
+      analysis: { datadog: { latencyThresholdSeconds: 0.35 } },
+    };
+    const secret = clusterSecretManifest({
+      environment: "prod",
+      clusterName: "platform-prod-eks",
+      server: "https://PROD.gr7.eu-west-2.eks.amazonaws.com",
+      caData: Buffer.from("-----BEGIN CERTIFICATE-----\n").toString("base64"),
+      deployerRoleArn: DEPLOYER,
+      chartVersion: "1.2.3",
+      autoSync: false,
+      chartValues,
+    }) as unknown as ClusterSecret;
+    expect(JSON.parse(secret.metadata.annotations["platform.payments/chart-values"]!)).toEqual(chartValues);
+    const [app] = renderApplications(
+      APPSET as ApplicationSetLike,
+      generate(APPSET as ApplicationSetLike, [secret]),
+    );
+    const helm = (app!.spec as { source: { helm: { values: string } } }).source.helm;
+    expect(JSON.parse(helm.values)).toEqual(chartValues);
+    expect(validateObject(app!)).toEqual([]);
+  });
+
   it("ignores what Argo Rollouts changes during a canary, and respects that when syncing", () => {
     const spec = APPSET.spec.template.spec;
     expect(spec.ignoreDifferences).toEqual([
@@ -237,6 +263,12 @@ describe("the payments ApplicationSet", () => {
         jqPathExpressions: [expect.stringContaining('startswith("alb.ingress.kubernetes.io/actions.")')],
       },
       { group: "", kind: "Service", jsonPointers: ["/spec/selector/rollouts-pod-template-hash"] },
+      // Reloader's restart marker on a Rollout whose Secret changed.
+      {
+        group: "argoproj.io",
+        kind: "Rollout",
+        jsonPointers: ["/spec/template/metadata/annotations/reloader.stakater.com~1last-reloaded-from"],
+      },
     ]);
     expect(spec.syncPolicy.syncOptions).toContain("RespectIgnoreDifferences=true");
   });

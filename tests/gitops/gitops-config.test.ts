@@ -79,9 +79,9 @@ describe("platform:gitops in the environments", () => {
   });
 
   it("the chart version cannot be newer than charts/payments/Chart.yaml", () => {
-    expect(CHART_VERSION).toBe("0.1.0");
-    expect(issues("preprod", gitops("preprod", { chartVersion: "0.2.0" }))).toMatch(
-      /platform:gitops\.chartVersion: 0\.2\.0 is newer than charts\/payments\/Chart\.yaml \(0\.1\.0\): no such chart can have been released; release it first \(tag payments-chart-v<version>\)/,
+    expect(CHART_VERSION).toBe("0.2.0");
+    expect(issues("preprod", gitops("preprod", { chartVersion: "0.3.0" }))).toMatch(
+      /platform:gitops\.chartVersion: 0\.3\.0 is newer than charts\/payments\/Chart\.yaml \(0\.2\.0\): no such chart can have been released; release it first \(tag payments-chart-v<version>\)/,
     );
   });
 

@@ -1,4 +1,5 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { VERSIONS } from "../../src/core/versions";
 import { expectConfigError, stackValue } from "../support/harness";
 
 type Org = {
@@ -111,5 +112,20 @@ describe("management config rules", () => {
       { "platform:transit": { amazonSideAsn: 64512 } },
       /platform:transit: unknown key/,
     );
+  });
+
+  it("rejects a Lambda image repository the stack does not create", async () => {
+    const registries = stackValue<Record<string, unknown>>("management", "platform:registries");
+    await expectConfigError(
+      "management",
+      { "platform:registries": { ...registries, lambdaImages: ["payments-worker", "worker"] } },
+      /platform:registries\.lambdaImages\[1\]: "worker" is not one of platform:registries\.images/,
+    );
+  });
+
+  it("creates a repository for every image the environment clusters run from the mirror", () => {
+    const images = stackValue<{ images: string[] }>("management", "platform:registries").images;
+    for (const mirrored of Object.values(VERSIONS.images.mirrored))
+      expect(images).toContain(mirrored.repository);
   });
 });

@@ -344,6 +344,36 @@ describe("registries and audit", () => {
     }
   });
 
+  it("lets the Lambda service fetch the worker image for the member accounts' functions, and nothing else", () => {
+    const lambdaImages = stackValue<{ lambdaImages: string[] }>(
+      "management",
+      "platform:registries",
+    ).lambdaImages;
+    expect(lambdaImages).toEqual(["payments-worker"]);
+    const policyOf = (repo: string) =>
+      doc(named(plan, "aws:ecr/repositoryPolicy:RepositoryPolicy", `image-${repo}-pull`).inputs.policy);
+    const lambdaFetch = (repo: string, sourceArn: string | undefined, action = "ecr:BatchGetImage") =>
+      allows(policyOf(repo), {
+        action,
+        principal: { service: "lambda.amazonaws.com" },
+        context: sourceArn === undefined ? {} : { "aws:SourceArn": sourceArn },
+      });
+    for (const id of Object.values(members())) {
+      const fn = `arn:aws:lambda:eu-west-2:${id}:function:platform-dev-payments-worker`;
+      expect(lambdaFetch("payments-worker", fn)).toBe(true);
+      expect(lambdaFetch("payments-worker", fn, "ecr:GetDownloadUrlForLayer")).toBe(true);
+      expect(lambdaFetch("payments-worker", fn, "ecr:PutImage")).toBe(false);
+      // Only the images Lambda runs from admit it.
+      expect(lambdaFetch("payments-api", fn)).toBe(false);
+    }
+    // Functions of any other account, or a call on nobody's behalf, are refused.
+    expect(lambdaFetch("payments-worker", "arn:aws:lambda:eu-west-2:111122223333:function:x")).toBe(false);
+    expect(lambdaFetch("payments-worker", undefined)).toBe(false);
+    expect(lambdaFetch("payments-worker", `arn:aws:lambda:us-east-1:${members().test}:function:x`)).toBe(
+      false,
+    );
+  });
+
   it("logs the whole organization to a versioned, encrypted bucket member accounts cannot alter", () => {
     const trail = named(plan, "aws:cloudtrail/trail:Trail", "org-trail");
     expect(trail.inputs).toMatchObject({

@@ -68,7 +68,8 @@ describe("npm run plan", () => {
     for (const [type, n] of Object.entries(parsed.totals)) expect(count(type), type).toBe(n);
     expect(parsed.groups.reduce((n, g) => n + g.resources.length, 0)).toBe(parsed.total);
     expect(text.stdout).toContain(`${parsed.total} resources to create`);
-  });
+    // Two plans of prod (each evaluating management first), each in its own process.
+  }, 120_000);
 
   it.each([
     ["a missing key", "prod", "platform:owner", undefined, /platform:owner: required key is missing/],

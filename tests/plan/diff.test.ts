@@ -126,7 +126,7 @@ describe("diffPlans", () => {
       ["db-replica-2", true],
       ["flow-logs", false],
     ]);
-    expect(diff.changed.map((c) => c.name)).toEqual(["payments-table", "public-a", "payments-queue"]);
+    expect(diff.changed.map((c) => c.name)).toEqual(["payments-table", "payments-queue", "public-a"]);
     const text = renderDiffText(diff, "");
     expect(text.indexOf("PROTECTED resources to REMOVE")).toBeLessThan(text.indexOf("Remove:"));
     expect(text.indexOf("db-replica-2")).toBeLessThan(text.indexOf("PROTECTED resources to change"));

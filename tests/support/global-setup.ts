@@ -23,7 +23,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
   for (const [id, e] of Object.entries(evaluations())) {
     let body: string;
     try {
-      body = JSON.stringify(await evaluateStack(e.stack, { configOverrides: e.overrides ?? {} }));
+      body = JSON.stringify(
+        await evaluateStack(e.stack, e.overrides ? { configOverrides: e.overrides } : {}),
+      );
     } catch (err) {
       body = JSON.stringify({ error: `${(err as Error).name}: ${(err as Error).message}` });
     }

@@ -21,7 +21,7 @@ import {
   ValidatingAdmissionPolicyBinding,
 } from "kubernetes-models/admissionregistration.k8s.io/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import { CronJob } from "kubernetes-models/batch/v1";
+import { CronJob, Job } from "kubernetes-models/batch/v1";
 import { Ingress, IngressClass, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
@@ -72,6 +72,8 @@ export const VALIDATORS: ReadonlyMap<string, ModelClass> = new Map([
   // The registrars' admission policies in the hub (src/gitops/gitops-manifests.ts).
   entry(ValidatingAdmissionPolicy),
   entry(ValidatingAdmissionPolicyBinding),
+  // The data-grants Job of the environment stacks (src/data/data-grants.ts).
+  entry(Job),
 ]);
 
 interface Access {

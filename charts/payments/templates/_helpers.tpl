@@ -107,13 +107,17 @@ app.kubernetes.io/component: {{ .name }}
 {{- end -}}
 {{- end -}}
 
-{{/* Smoke-test image reference. */}}
+{{/* Smoke-test image reference, under image.registry like the workloads' (a mirror in the management ECR). */}}
 {{- define "payments.smokeTestImage" -}}
 {{- $img := .Values.analysis.smokeTest.image -}}
+{{- $repo := $img.repository -}}
+{{- if .Values.image.registry -}}
+{{- $repo = printf "%s/%s" (trimSuffix "/" .Values.image.registry) $repo -}}
+{{- end -}}
 {{- if $img.digest -}}
-{{- printf "%s@%s" $img.repository $img.digest -}}
+{{- printf "%s@%s" $repo $img.digest -}}
 {{- else -}}
-{{- printf "%s:%s" $img.repository ($img.tag | toString) -}}
+{{- printf "%s:%s" $repo ($img.tag | toString) -}}
 {{- end -}}
 {{- end -}}
 
