@@ -42,6 +42,9 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
     ...network.outputs(),
     ...transit,
     ...cluster.outputs,
+    // What the PR environments built on this one read (src/core/base-environment-outputs.ts).
+    clusterEndpoint: cluster.cluster.endpoint,
+    clusterCertificateAuthority: cluster.cluster.certificateAuthorityData,
     ...gitops,
     ...data.outputs,
     ...edge,

@@ -3,6 +3,7 @@
  * and tags, pinned versions, the stack's providers, policy-document helpers, the private bucket
  * and the service role.
  */
+export * from "./base-environment-outputs";
 export * from "./cidr";
 export * from "./config-loader";
 export * from "./config-primitives";

@@ -10,6 +10,8 @@ export interface PrivateBucketArgs {
   readonly keyArn: pulumi.Input<string>;
   /** Protect the bucket itself against deletion (production-grade stacks, audit logs). */
   readonly protect: boolean;
+  /** Let `pulumi destroy` delete the bucket with its objects (temporary environments only). */
+  readonly forceDestroy?: boolean;
 }
 
 export interface PrivateBucket {
@@ -27,7 +29,7 @@ export function privateBucket(id: string, args: PrivateBucketArgs, parent: pulum
   const opts = { parent };
   const bucket = new aws.s3.Bucket(
     `${id}-bucket`,
-    { bucket: args.name, forceDestroy: false, tags: nameTag(args.naming, id) },
+    { bucket: args.name, forceDestroy: args.forceDestroy === true, tags: nameTag(args.naming, id) },
     { parent, protect: args.protect },
   );
   new aws.s3.BucketOwnershipControls(

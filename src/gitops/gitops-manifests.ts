@@ -37,6 +37,11 @@ export const TOKEN_REFRESHER = {
 
 /** The namespaced role (and binding) that gives the deployer the chart's custom resources. */
 export const DEPLOYER_RBAC_NAME = "argocd-deployer";
+/**
+ * The same rights as a ClusterRole, granted nowhere by itself: each PR environment binds it in its
+ * own namespace on the base cluster (a RoleBinding), so ArgoCD can deploy the chart there.
+ */
+export const DEPLOYER_CUSTOM_RESOURCES_ROLE = "argocd-deployer-custom-resources";
 /** The role (and binding) in `argocd` that lets the registrar write cluster secrets. */
 export const REGISTRAR_RBAC_NAME = "argocd-registrar";
 

@@ -8,13 +8,14 @@
  */
 import * as fs from "node:fs";
 import { ConfigError } from "../core/config-loader";
-import { STACK_NAMES, stackFileName } from "../core/environments";
+import { isPrStackName, PR_BASE_ENVIRONMENT, STACK_NAMES, stackFileName } from "../core/environments";
 import { evaluateStack } from "./engine";
 import { renderText, toPlanJson } from "./render";
 
-const USAGE = `usage: npm run plan -- --stack <${STACK_NAMES.join("|")}> [--json] [--out FILE]
+const USAGE = `usage: npm run plan -- --stack <${STACK_NAMES.join("|")}|pr-<number>> [--json] [--out FILE]
 
-  --stack NAME  the stack to plan (reads Pulumi.NAME.yaml)
+  --stack NAME  the stack to plan (reads Pulumi.NAME.yaml); pr-<number> plans a PR environment,
+                whose settings derive from ${stackFileName(PR_BASE_ENVIRONMENT)}
   --json        print the plan as JSON instead of text (use \`npm run --silent plan\` to keep npm's banner out)
   --out FILE    write the output to FILE instead of standard output
   --root DIR    the project directory holding Pulumi.yaml and the stack files (default: this repository)
@@ -48,6 +49,13 @@ export function parseArgs(argv: readonly string[]): Args {
 
 class UsageError extends Error {}
 
+/** Where a stack's settings come from: its stack file, or for a PR environment its base's. */
+function sourceOf(stack: string): string {
+  return isPrStackName(stack)
+    ? `a PR environment on ${PR_BASE_ENVIRONMENT}, settings from ${stackFileName(PR_BASE_ENVIRONMENT)}`
+    : stackFileName(stack);
+}
+
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -76,12 +84,12 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     return 2;
   }
   const started = Date.now();
-  io.stderr(`plan: evaluating stack "${args.stack}" from ${stackFileName(args.stack)} under mocks...\n`);
+  io.stderr(`plan: evaluating stack "${args.stack}" (${sourceOf(args.stack)}) under mocks...\n`);
   try {
     const plan = await evaluateStack(args.stack, { root: args.root });
     const json = toPlanJson(plan);
     const header =
-      `Offline plan for stack "${plan.stack}" (${stackFileName(plan.stack)}): what \`pulumi up\` would create on an empty stack.\n` +
+      `Offline plan for stack "${plan.stack}" (${sourceOf(plan.stack)}): what \`pulumi up\` would create on an empty stack.\n` +
       "Evaluated under Pulumi mocks: no cloud account was contacted; computed values (ids, ARNs) are placeholders.";
     const text = args.json ? `${JSON.stringify(json, null, 2)}\n` : renderText(json, header);
     if (args.out) {

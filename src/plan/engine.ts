@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
+import { parseBaseEnvironmentOutputs } from "../core/base-environment-outputs";
 import {
   findProjectRoot,
   PROJECT,
@@ -7,9 +8,9 @@ import {
   readStackFiles,
   useProjectRoot,
 } from "../core/config-loader";
-import { isStackName, MANAGEMENT_STACK, STACKS } from "../core/environments";
+import { MANAGEMENT_STACK, PR_BASE_ENVIRONMENT } from "../core/environments";
 import { parseManagementOutputs } from "../core/management-outputs";
-import { parseStackConfig } from "../stack-config";
+import { parseAnyStackConfig } from "../stack-config";
 import { type MockContext, mockResource } from "./mock-state";
 import { readStackConfig, toPulumiConfig } from "./stack-files";
 
@@ -76,7 +77,25 @@ async function resolveDeep(value: unknown): Promise<unknown> {
 
 // The runtime keeps one global state, so evaluations run one at a time.
 let queue: Promise<unknown> = Promise.resolve();
+/** Outputs of stacks evaluated with their committed config, by `<root>|<stack>`: what StackReferences read. */
 const outputsCache = new Map<string, Record<string, unknown>>();
+
+/**
+ * The outputs of `stack` evaluated with its committed config (what another stack's StackReference
+ * reads), from an evaluation already made in this process when there is one.
+ */
+async function committedOutputs(
+  stack: string,
+  root: string,
+  rootOption: string | undefined,
+): Promise<Record<string, unknown>> {
+  const key = `${root}|${stack}`;
+  const cached = outputsCache.get(key);
+  if (cached) return cached;
+  const outputs = (await evaluate(stack, { root: rootOption ?? root })).outputs;
+  outputsCache.set(key, outputs);
+  return outputs;
+}
 
 export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<PlanResult> {
   const run = queue.then(() => withoutStackCapture(() => evaluate(stack, options)));
@@ -113,7 +132,7 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   // Validated first, with exactly the inputs the program's loadConfig() sees, so a bad config
   // surfaces as the ConfigError itself before anything is registered, and the requested stack's
   // error is the one reported (not one from the management stack evaluated for its outputs).
-  parseStackConfig({
+  const cfg = parseAnyStackConfig({
     stack,
     project: PROJECT,
     config: values,
@@ -122,23 +141,28 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   });
 
   let stackOutputs = options.stackOutputs;
-  if (!stackOutputs && isStackName(stack) && STACKS[stack].role === "environment") {
-    let mgmt = options.root === undefined ? outputsCache.get(root) : undefined;
-    if (!mgmt) {
-      mgmt = (await evaluate(MANAGEMENT_STACK, { root, stackOutputs: {} })).outputs;
-      outputsCache.set(root, mgmt);
-    }
+  if (!stackOutputs && cfg.role === "environment") {
     // Served exactly as the contract says: an output the program reads but the contract does not
     // name would be missing on a real StackReference read, and fails here too.
+    const mgmt = await committedOutputs(MANAGEMENT_STACK, root, options.root);
     stackOutputs = {
       [MANAGEMENT_STACK]: parseManagementOutputs(mgmt, `organization/${PROJECT}/${MANAGEMENT_STACK}`),
+    };
+    useProjectRoot(options.root);
+  } else if (!stackOutputs && cfg.role === "pr") {
+    const base = await committedOutputs(PR_BASE_ENVIRONMENT, root, options.root);
+    stackOutputs = {
+      [PR_BASE_ENVIRONMENT]: parseBaseEnvironmentOutputs(
+        base,
+        `organization/${PROJECT}/${PR_BASE_ENVIRONMENT}`,
+      ),
     };
     useProjectRoot(options.root);
   }
 
   const ctx: MockContext = {
-    accountId: String(raw[`${PROJECT}:accountId`] ?? "000000000000"),
-    region: String(raw["aws:region"] ?? "eu-west-2"),
+    accountId: cfg.accountId,
+    region: cfg.region,
     stackOutputs: stackOutputs ?? {},
     providerRegions: new Map(),
   };
@@ -180,7 +204,11 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   };
   process.on("unhandledRejection", onStray);
   try {
-    return await collect(stack, main, pending, byResource, registered, transforms);
+    const result = await collect(stack, main, pending, byResource, registered, transforms);
+    if (options.configOverrides === undefined || Object.keys(options.configOverrides).length === 0) {
+      if (options.stackOutputs === undefined) outputsCache.set(`${root}|${stack}`, result.outputs);
+    }
+    return result;
   } finally {
     // Let the rejected registrations settle before unhooking.
     await new Promise((r) => setImmediate(r));

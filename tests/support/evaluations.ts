@@ -70,7 +70,15 @@ export const VARIANTS = {
 
 export type VariantName = keyof typeof VARIANTS;
 
+/** The PR environment the suite plans (any number; its base environment's outputs come from the run). */
+export const PR_STACK = "pr-123";
+
 /** Everything the global setup evaluates, by id: the stacks by name, the variants by theirs. */
 export function evaluations(): Record<string, Evaluation> {
-  return { ...Object.fromEntries(STACK_NAMES.map((s) => [s, { stack: s }])), ...VARIANTS };
+  return {
+    ...Object.fromEntries(STACK_NAMES.map((s) => [s, { stack: s }])),
+    // Evaluated after its base environment, whose outputs it reads (cheap: only its own resources).
+    [PR_STACK]: { stack: PR_STACK },
+    ...VARIANTS,
+  };
 }

@@ -13,6 +13,7 @@ import { AnalysisTemplate, Rollout } from "@kubernetes-models/argo-rollouts/argo
 import {
   ClusterSecretStore,
   ExternalSecret,
+  SecretStore,
 } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
 import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
 import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
@@ -53,6 +54,8 @@ export const VALIDATORS: ReadonlyMap<string, ModelClass> = new Map([
   entry(AnalysisTemplate),
   entry(ExternalSecret),
   entry(ClusterSecretStore),
+  // A PR environment's namespace (src/pr/pr-manifests.ts).
+  entry(SecretStore),
   entry(NodePool),
   entry(EC2NodeClass),
   entry(IngressClass),
