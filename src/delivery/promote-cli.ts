@@ -10,12 +10,9 @@ import { parseArgs } from "node:util";
 import semver from "semver";
 import { ENVIRONMENT_STACKS, isEnvironmentName, STACKS } from "../core/environments";
 import { ArgoCdClient, type SyncInfo } from "./argocd-api";
-import { EXIT, type PromoteResult, promote } from "./promotion";
+import { applicationName, EXIT, type PromoteResult, promote } from "./promotion";
 
-/** The ArgoCD Application of an environment (the ApplicationSet names them `payments-<env>`). */
-export function applicationName(environment: string): string {
-  return `payments-${environment}`;
-}
+export { applicationName } from "./promotion";
 
 const USAGE = `usage: npm run promote -- --env <${ENVIRONMENT_STACKS.join("|")}> (--version X.Y.Z | --rollback) [options]
 

@@ -15,6 +15,11 @@ import {
  * sync, degraded health, a canary its analysis aborted, or a timeout, each with its own exit status.
  */
 
+/** The ArgoCD Application of an environment (the ApplicationSet names them `payments-<env>`). */
+export function applicationName(environment: string): string {
+  return `payments-${environment}`;
+}
+
 /** Exit statuses of `npm run promote`. */
 export const EXIT = {
   /** Synced and Healthy at the version. */

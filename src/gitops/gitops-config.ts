@@ -118,7 +118,7 @@ export const GITOPS_RULES: Rule<{ cluster: Pick<ClusterConfig, "access"> }>[] = 
     return [
       {
         key: "platform:gitops.chartVersion",
-        message: `${g.chartVersion} is newer than charts/payments/Chart.yaml (${latestChartVersion}): no such chart can have been released; release it first (tag payments-chart-v<version>)`,
+        message: `${g.chartVersion} is newer than charts/payments/Chart.yaml (${latestChartVersion}): no such chart can have been released; release it first (a chart change merged to main is released by .github/workflows/chart.yml)`,
       },
     ];
   },

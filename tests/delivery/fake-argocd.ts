@@ -202,6 +202,18 @@ export async function startFakeArgoCd(a: {
         return;
       }
       const base = `/api/v1/applications/${app}`;
+      if (req.method === "POST" && url.pathname === "/api/v1/applications") {
+        const spec = (body as { spec: { source: { targetRevision: string } } }).spec;
+        state.targetRevision = spec.source.targetRevision;
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify(snapshot().application));
+        return;
+      }
+      if (req.method === "DELETE" && url.pathname === base) {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end("{}");
+        return;
+      }
       if (!url.pathname.startsWith(`/api/v1/applications/`) || !url.pathname.startsWith(base)) {
         grpcError(res, 404, 5, `applications.argoproj.io "${url.pathname.split("/")[4]}" not found`);
         return;
