@@ -13,6 +13,7 @@ export * from "./environments";
 export * from "./management-outputs";
 export * from "./naming";
 export * from "./policy-document";
+export * from "./pr-names";
 export * from "./private-bucket";
 export * from "./provider";
 export * from "./service-role";

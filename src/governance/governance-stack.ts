@@ -7,16 +7,19 @@ import {
   GATED_STACKS,
   MEMBER_ACCOUNTS,
   type MemberAccountKey,
+  PR_BASE_ENVIRONMENT,
   STACK_ACCOUNTS,
   STACK_NAMES,
   STACKS,
   type StackName,
 } from "../core/environments";
+import { clusterName } from "../core/naming";
 import { toJson } from "../core/policy-document";
 import { assumingProvider } from "../core/provider";
 import { assignmentMatrix } from "./assignments";
 import { AuditTrail } from "./audit-trail";
 import { CiRoles, type CiTarget } from "./ci-roles";
+import { DeliveryRoles } from "./delivery-roles";
 import type {
   AuditConfig,
   CiConfig,
@@ -29,7 +32,7 @@ import { IdentityCenter } from "./identity-center";
 import { Organization } from "./organization";
 import { DEPLOY_ROLE_NAME, ORGANIZATION_ACCESS_ROLE_NAME, roleArn } from "./platform-roles";
 import { resourceControlPolicies } from "./rcp";
-import { Registries } from "./registry";
+import { CHART_PREFIX, Registries } from "./registry";
 import { identityCenterRoleArnPattern, roleArnPattern, serviceControlPolicies } from "./scp";
 import { secretsKeyAlias } from "./secrets-key-policy";
 import { SecretsKeys, type StackKeyAccess } from "./secrets-keys";
@@ -93,6 +96,27 @@ export function governanceStack(cfg: GovernanceStackConfig, provider: aws.Provid
   };
   const ci = new CiRoles("ci", { naming, repository: cfg.ci.repository, targets, operators }, opts);
 
+  // The delivery pipeline's CI roles: the chart publisher (main only) and PR environments (pull requests).
+  const prAccount = STACKS[PR_BASE_ENVIRONMENT].account as MemberAccountKey;
+  const delivery = new DeliveryRoles(
+    "delivery",
+    {
+      naming,
+      repository: cfg.ci.repository,
+      region: cfg.region,
+      accountId: cfg.accountId,
+      chartRepositoryPrefix: CHART_PREFIX,
+      prAccount: {
+        accountId: org.accountIds[prAccount],
+        clusterName: clusterName({ project: cfg.project, stack: PR_BASE_ENVIRONMENT }),
+        provider: members[prAccount],
+      },
+      operators,
+      oidcProviderArn: ci.oidcProviderArn,
+    },
+    opts,
+  );
+
   // Guardrails. SCP documents are static; the RCP names the organization id.
   const admin = identityCenterRoleArnPattern(cfg.identityCenter.adminPermissionSet);
   const scps = serviceControlPolicies({
@@ -150,6 +174,8 @@ export function governanceStack(cfg: GovernanceStackConfig, provider: aws.Provid
                 ci.deployRoleArns[stack],
                 // Pull-request previews read the stack's config secrets, except for the restricted stacks.
                 ...(restricted ? [] : [ci.ciRoleArns[`preview-${stack}`]!]),
+                // PR environments' stacks use their base environment's secrets provider.
+                ...(stack === PR_BASE_ENVIRONMENT ? [delivery.prCiRoleArn] : []),
               ],
               developerPrincipalArns: editors,
             },
@@ -198,6 +224,9 @@ export function governanceStack(cfg: GovernanceStackConfig, provider: aws.Provid
       secretsKeyArns: keys.keyArns,
       secretsKeyAliases: keys.aliases,
       repositoryUrls: registries.repositoryUrls,
+      chartPublisherRoleArn: delivery.chartPublisherRoleArn,
+      prEnvironmentsCiRoleArn: delivery.prCiRoleArn,
+      prEnvironmentsRoleArn: delivery.prEnvironmentsRoleArn,
       auditBucket: audit.bucketName,
       auditTrailArn: audit.trailArn,
     } satisfies Record<string, pulumi.Input<unknown>>,

@@ -9,6 +9,7 @@ import {
   stackFileName,
 } from "../core/environments";
 import { iamRoleArn } from "../core/policy-document";
+import { PR_ENVIRONMENTS_ROLE_NAME, PR_NAMESPACE_PREFIX } from "../core/pr-names";
 import type { PaymentsConfig } from "../data";
 
 /**
@@ -19,15 +20,6 @@ import type { PaymentsConfig } from "../data";
  * with (`platform-pr-environments`, not the base's deploy role). Its own stack config may hold
  * Pulumi's and the AWS provider's keys, never `platform:` keys.
  */
-
-/** The role PR stacks deploy with, in the base environment's account (created by the management stack). */
-export const PR_ENVIRONMENTS_ROLE_NAME = "platform-pr-environments";
-/** Prefix of every PR environment's namespace on the base cluster: `payments-pr-<number>`. */
-export const PR_NAMESPACE_PREFIX = "payments-pr-";
-/** Prefix of the physical names PR environments create (`platform-pr-<number>-…`). */
-export const PR_NAME_PREFIX = `${PROJECT}-pr-`;
-/** Prefix of PR environments' secrets in Secrets Manager (`pr-<number>/payments/<workload>`). */
-export const PR_SECRET_PREFIX = "pr-";
 
 /** What a PR stack reads of its base environment's model. */
 export interface PrBase {

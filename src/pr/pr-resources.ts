@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { podIdentityTrustFor } from "../cluster";
 import { type NameContext, nameTag, physicalName } from "../core/naming";
 import { toJson } from "../core/policy-document";
+import { prRoleName } from "../core/pr-names";
 import { privateBucket } from "../core/private-bucket";
 import {
   CHART_WORKLOADS,
@@ -205,7 +206,7 @@ export class PrWorkloads extends pulumi.ComponentResource {
       const role = new aws.iam.Role(
         `${id}-role`,
         {
-          name: physicalName(naming, id),
+          name: prRoleName(naming.stack, id),
           assumeRolePolicy: trust,
           permissionsBoundary: args.permissionsBoundaryArn,
           maxSessionDuration: 3600,
@@ -239,7 +240,7 @@ export class PrWorkloads extends pulumi.ComponentResource {
     const reader = new aws.iam.Role(
       "secrets-reader-role",
       {
-        name: physicalName(naming, "secrets-reader"),
+        name: prRoleName(naming.stack, "secrets-reader"),
         description: `External Secrets reads the secrets of ${naming.stack} (and nothing else) for its namespace.`,
         assumeRolePolicy: toJson(prSecretsReaderTrust(args.externalSecretsRoleArn)),
         permissionsBoundary: args.permissionsBoundaryArn,

@@ -4,16 +4,9 @@ import { roleKubeconfig } from "../cluster";
 import type { BaseEnvironmentOutputs } from "../core/base-environment-outputs";
 import { physicalName } from "../core/naming";
 import { iamRoleArn } from "../core/policy-document";
+import { prPermissionsBoundaryArn } from "../core/pr-names";
 import type { PrConfig } from "./pr-config";
 import { PrData, PrNamespace, PrWorkloads } from "./pr-resources";
-
-/** The managed policy every role a PR environment creates must carry (created by the management stack). */
-export const PR_PERMISSIONS_BOUNDARY_NAME = "platform-pr-boundary";
-
-/** `arn:aws:iam::<account>:policy/platform-pr-boundary`. */
-export function prPermissionsBoundaryArn(accountId: string): string {
-  return `arn:aws:iam::${accountId}:policy/${PR_PERMISSIONS_BOUNDARY_NAME}`;
-}
 
 /**
  * A PR environment on its base environment (`pr-<number>` on dev): its own data (key, payload

@@ -26,13 +26,13 @@ describe("a PR environment stack", () => {
     ]) {
       expect(types.has(t), t).toBe(false);
     }
-    // Every physical name it gives is its own (platform-pr-123-…, alias/platform-pr-123-…, pr-123/…).
+    // Every physical name it gives is its own (platform-pr-123-…, alias/…, pr-123/… secrets, pr-123-… roles).
     const names = plan.resources
       .filter((r) => r.custom && r.type.startsWith("aws:") && typeof r.inputs.name === "string")
       .map((r) => String(r.inputs.name));
     expect(names.length).toBeGreaterThan(10);
     for (const n of names)
-      expect(n).toMatch(/^(platform-pr-123-|alias\/platform-pr-123-|pr-123\/payments\/)/);
+      expect(n).toMatch(/^(platform-pr-123-|alias\/platform-pr-123-|pr-123\/payments\/|pr-123-)/);
     expect(plan.resources.filter((r) => r.protect)).toEqual([]);
   });
 
@@ -168,9 +168,7 @@ describe("a PR environment stack", () => {
 
   it("lets only dev's External Secrets operator assume the PR's secrets reader", async () => {
     const plan = await planStack(PR_STACK);
-    const reader = ofType(plan, "aws:iam/role:Role").find(
-      (r) => r.inputs.name === "platform-pr-123-secrets-reader",
-    )!;
+    const reader = ofType(plan, "aws:iam/role:Role").find((r) => r.inputs.name === "pr-123-secrets-reader")!;
     const trust = doc(reader.inputs.assumeRolePolicy);
     const eso = ofType(await planStack("dev"), "aws:iam/role:Role").find((r) =>
       String(r.inputs.name).endsWith("-external-secrets"),
@@ -189,7 +187,7 @@ describe("a PR environment stack", () => {
     expect(binding.metadata.namespace).toBe(NS);
     expect(reveal<{ name: string }>(binding.roleRef).name).toBe("argocd-deployer-custom-resources");
     expect(store.metadata.namespace).toBe(NS);
-    expect(JSON.stringify(store.spec)).toContain("platform-pr-123-secrets-reader");
+    expect(JSON.stringify(store.spec)).toContain("pr-123-secrets-reader");
     for (const o of [ns, binding, store]) expect(validateObject(o)).toEqual([]);
   });
 });
