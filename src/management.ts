@@ -1,7 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import { clusterStack } from "./cluster";
 import { ENVIRONMENT_STACKS } from "./core/environments";
-import { argoCdPolicy, gitopsHubStack } from "./gitops";
+import { argoCdApiAccess, argoCdPolicy, gitopsHubStack } from "./gitops";
 import { governanceStack } from "./governance";
 import { stackNetwork } from "./network";
 import type { ManagementConfig } from "./stack-config";
@@ -24,7 +24,12 @@ export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
   );
 
   // ── cluster (EKS for ArgoCD and internal tools) ──
-  const cluster = clusterStack(cfg, network, { argoCdPolicy: argoCdPolicy(cfg) }, provider);
+  const cluster = clusterStack(
+    cfg,
+    network,
+    { argoCdPolicy: argoCdPolicy(cfg), argoCdConfigs: argoCdApiAccess() },
+    provider,
+  );
 
   // ── GitOps hub (ArgoCD's registrar, the payments project and ApplicationSet, chart registry) ──
   const gitops = gitopsHubStack(cfg, cluster, governance.deployRoleArns, provider);

@@ -7,11 +7,13 @@ import { VERSIONS } from "../core/versions";
 import {
   ARGO_CD,
   ARGO_ROLLOUTS,
+  type ArgoCdConfigs,
   argoCdValues,
   argoRolloutsValues,
   clusterSecretStoreManifest,
   EXTERNAL_DNS,
   EXTERNAL_SECRETS,
+  EXTERNAL_SECRETS_ROLE,
   type ExternalDnsScope,
   externalDnsPolicy,
   externalDnsValues,
@@ -40,6 +42,8 @@ export interface AddonsArgs {
    * bound by Pod Identity to its application controller and server before ArgoCD starts.
    */
   readonly argoCdPolicy?: pulumi.Input<string>;
+  /** Management only: additions to ArgoCD's `argocd-cm` and `argocd-rbac-cm` (API accounts, RBAC). */
+  readonly argoCdConfigs?: ArgoCdConfigs;
   /**
    * Environment only (required there): the domain and hosted zone external-dns publishes the ALBs'
    * names in (`platform:edge.domain`, `platform:edge.hostedZoneId`).
@@ -119,7 +123,7 @@ export class Addons extends pulumi.ComponentResource {
     }
 
     const eso = cluster.podIdentityRole(
-      "external-secrets",
+      EXTERNAL_SECRETS_ROLE,
       {
         naming,
         ...EXTERNAL_SECRETS,
@@ -183,7 +187,7 @@ export class Addons extends pulumi.ComponentResource {
         this,
       );
       this.argoCdRole = argocd.role;
-      release("argo-cd", VERSIONS.charts.argoCd, ARGO_CD.namespace, argoCdValues(), [
+      release("argo-cd", VERSIONS.charts.argoCd, ARGO_CD.namespace, argoCdValues(args.argoCdConfigs), [
         argocd.association,
         server,
       ]);

@@ -1,5 +1,5 @@
 /** Each stack's EKS cluster, Karpenter and the cluster add-ons. */
-export { ARGO_CD } from "./addon-values";
+export { ARGO_CD, EXTERNAL_SECRETS_ROLE, SECRET_STORE_NAME } from "./addon-values";
 export type { Cluster } from "./cluster";
 export { CLUSTER_RULES, type ClusterConfig, clusterShape } from "./cluster-config";
 export { podIdentityTrustFor } from "./cluster-iam";

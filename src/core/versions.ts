@@ -53,11 +53,6 @@ export const VERSIONS = {
       version: "3.13.0",
     },
   },
-  /** Container images the platform runs itself, outside any chart. */
-  images: {
-    /** ArgoCD's ECR token refresher (AWS CLI v2 on Amazon Linux 2, which ships curl). */
-    awsCli: { repository: "public.ecr.aws/aws-cli/aws-cli", tag: "2.27.0" },
-  },
   /** Tailscale on the VPN subnet routers (package version from pkgs.tailscale.com, stable track). */
   tailscale: "1.86.2",
   /** Database and search engines. */

@@ -34,6 +34,11 @@ export interface GitOpsSpokeArgs {
   readonly protect: boolean;
   /** What must be in the cluster before ArgoCD is told about it (the add-ons the chart relies on). */
   readonly registerAfter?: pulumi.Resource[];
+  /**
+   * More namespaces (EKS access scope patterns, `payments-pr-*`) ArgoCD deploys into besides
+   * `payments`: the base environment's PR environments.
+   */
+  readonly extraNamespaces?: readonly string[];
 }
 
 /**
@@ -84,7 +89,7 @@ export class GitOpsSpoke extends pulumi.ComponentResource {
         clusterName: cluster.name,
         principalArn: deployer.arn,
         policyArn: DEPLOYER_ACCESS_POLICY,
-        accessScope: { type: "namespace", namespaces: [PAYMENTS_NAMESPACE] },
+        accessScope: { type: "namespace", namespaces: [PAYMENTS_NAMESPACE, ...(args.extraNamespaces ?? [])] },
       },
       { parent: this, dependsOn: [entry] },
     );

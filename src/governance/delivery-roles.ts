@@ -132,17 +132,15 @@ export class DeliveryRoles extends pulumi.ComponentResource {
       "pr-environments-policy",
       {
         role: target.name,
-        policy: pulumi
-          .output(args.prAccount.accountId)
-          .apply((accountId) =>
-            toJson(
-              prEnvironmentsPermissions({
-                region: args.region,
-                accountId,
-                clusterName: args.prAccount.clusterName,
-              }),
-            ),
+        policy: pulumi.output(args.prAccount.accountId).apply((accountId) =>
+          toJson(
+            prEnvironmentsPermissions({
+              region: args.region,
+              accountId,
+              clusterName: args.prAccount.clusterName,
+            }),
           ),
+        ),
       },
       { ...inPrAccount, dependsOn: [boundary] },
     );

@@ -99,7 +99,7 @@ export function governanceStack(cfg: GovernanceStackConfig, provider: aws.Provid
   // The delivery pipeline's CI roles: the chart publisher (main only) and PR environments (pull requests).
   const prAccount = STACKS[PR_BASE_ENVIRONMENT].account as MemberAccountKey;
   const delivery = new DeliveryRoles(
-    "delivery",
+    "delivery-roles",
     {
       naming,
       repository: cfg.ci.repository,

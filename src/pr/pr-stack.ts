@@ -1,8 +1,8 @@
 import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { roleKubeconfig } from "../cluster";
+import { EXTERNAL_SECRETS_ROLE, roleKubeconfig } from "../cluster";
 import type { BaseEnvironmentOutputs } from "../core/base-environment-outputs";
-import { physicalName } from "../core/naming";
+import { boundedName } from "../core/naming";
 import { iamRoleArn } from "../core/policy-document";
 import { prPermissionsBoundaryArn } from "../core/pr-names";
 import type { PrConfig } from "./pr-config";
@@ -58,7 +58,7 @@ export function prEnvironmentStack(cfg: PrConfig, base: BaseEnvironmentOutputs, 
       // The base cluster's External Secrets operator (its Pod Identity role, named by the cluster area).
       externalSecretsRoleArn: iamRoleArn(
         cfg.accountId,
-        physicalName({ project: cfg.project, stack: cfg.base }, "external-secrets"),
+        boundedName({ project: cfg.project, stack: cfg.base }, 64, EXTERNAL_SECRETS_ROLE),
       ),
     },
     opts,

@@ -116,7 +116,22 @@ describe("platform:gitops in the management stack", () => {
   it("serves the three environments from the payments chart repository", () => {
     const cfg = configWith("management", {});
     if (cfg.role !== "management") throw new Error("not management");
-    expect(cfg.gitops).toEqual({ environments: ["dev", "preprod", "prod"], chartRepository: "payments" });
+    expect(cfg.gitops).toEqual({
+      environments: ["dev", "preprod", "prod"],
+      chartRepository: "payments",
+      api: { hostname: "argocd.platform.payments.example.com", hostedZoneId: "Z04182736PLATFORM01" },
+    });
+  });
+
+  it("ArgoCD's API needs a DNS name and a hosted zone", () => {
+    const api = (v: unknown) => gitops("management", { api: v });
+    expect(issues("management", api({ hostname: "ArgoCD", hostedZoneId: "Z04182736PLATFORM01" }))).toMatch(
+      /platform:gitops\.api\.hostname: expected a lowercase DNS name such as argocd\.platform\.example\.com/,
+    );
+    expect(issues("management", api({ hostname: "argocd.example.com", hostedZoneId: "zone" }))).toMatch(
+      /platform:gitops\.api\.hostedZoneId: expected a Route 53 hosted zone id/,
+    );
+    expect(issues("management", api(undefined))).toMatch(/platform:gitops\.api: required key is missing/);
   });
 
   it("the chart repository must be one of the registries", () => {

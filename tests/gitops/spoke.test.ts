@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { PR_BASE_ENVIRONMENT } from "../../src/core/environments";
 import { VARIANT_CHART_VERSION } from "../support/evaluations";
 import { named, ofType, type PlanResult, planStack, planVariant, stackValue } from "../support/harness";
 import { validateObject } from "../support/k8s-schema";
@@ -71,7 +72,11 @@ describe.each(ENVS)("%s as a spoke", (env) => {
     expect(policies.map((a) => [a.inputs.policyArn, a.inputs.accessScope])).toEqual([
       [
         "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy",
-        { type: "namespace", namespaces: ["payments"] },
+        // The base environment's cluster also hosts the PR environments' namespaces.
+        {
+          type: "namespace",
+          namespaces: env === PR_BASE_ENVIRONMENT ? ["payments", "payments-pr-*"] : ["payments"],
+        },
       ],
     ]);
     const role = object(p, "kubernetes:rbac.authorization.k8s.io/v1:Role", "argocd-deployer");
@@ -83,7 +88,16 @@ describe.each(ENVS)("%s as a spoke", (env) => {
     expect(binding.subjects).toEqual([
       { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "platform:argocd-deployer" },
     ]);
-    expect(p.resources.filter((r) => /ClusterRole/.test(r.type))).toEqual([]);
+    // No cluster-wide grant to the deployer; the base environment's ClusterRoles are the PR
+    // environments' (bound to the deployer only inside PR namespaces, see tests/gitops/delivery.test.ts).
+    const clusterWide = p.resources.filter((r) => /ClusterRole/.test(r.type));
+    expect(clusterWide.every((r) => r.components.includes("gitops-pr-environments"))).toBe(true);
+    expect(clusterWide.length > 0).toBe(env === PR_BASE_ENVIRONMENT);
+    expect(
+      clusterWide
+        .filter((r) => r.type.endsWith(":ClusterRoleBinding"))
+        .flatMap((r) => (r.inputs.subjects as { name: string }[]).map((x) => x.name)),
+    ).not.toContain("platform:argocd-deployer");
   });
 
   it("creates the payments namespace itself, kept when the resource goes", () => {

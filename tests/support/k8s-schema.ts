@@ -15,13 +15,23 @@ import {
   ExternalSecret,
   SecretStore,
 } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
+import { ECRAuthorizationToken } from "@kubernetes-models/external-secrets/generators.external-secrets.io/v1alpha1";
 import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
 import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
+import {
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
+} from "kubernetes-models/admissionregistration.k8s.io/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { CronJob } from "kubernetes-models/batch/v1";
 import { Ingress, IngressClass, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
-import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import {
+  ClusterRole,
+  ClusterRoleBinding,
+  Role,
+  RoleBinding,
+} from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import { Namespace, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
 
 /**
@@ -68,6 +78,13 @@ export const VALIDATORS: ReadonlyMap<string, ModelClass> = new Map([
   entry(Role),
   entry(RoleBinding),
   entry(CronJob),
+  // Application delivery (src/gitops/delivery-manifests.ts): the chart registry's token generator,
+  // and what PR environments may do on the base cluster.
+  entry(ECRAuthorizationToken),
+  entry(ValidatingAdmissionPolicy),
+  entry(ValidatingAdmissionPolicyBinding),
+  entry(ClusterRole),
+  entry(ClusterRoleBinding),
 ]);
 
 interface Access {
