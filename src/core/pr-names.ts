@@ -9,8 +9,13 @@ import { PROJECT } from "./config-loader";
 export const PR_ENVIRONMENTS_ROLE_NAME = `${PROJECT}-pr-environments`;
 /** The managed policy every role a PR environment creates must carry as its permissions boundary. */
 export const PR_PERMISSIONS_BOUNDARY_NAME = `${PROJECT}-pr-boundary`;
-/** The CI role (management account) a pull request's workflow exchanges its OIDC token for. */
+/** The CI role (management account) the PR environments' workflows exchange their OIDC token for. */
 export const PR_CI_ROLE_NAME = `${PROJECT}-ci-pr-environments`;
+/**
+ * The GitHub deployment environment the PR environments' jobs run in (pull requests and the
+ * reaper): it holds their ArgoCD token, and it is the only OIDC subject their CI role trusts.
+ */
+export const PR_GITHUB_ENVIRONMENT = "pr-environments";
 /** Prefix of every PR environment's namespace on the base cluster: `payments-pr-<number>`. */
 export const PR_NAMESPACE_PREFIX = "payments-pr-";
 /** Prefix of the physical names PR environments give their data (`platform-pr-<number>-…`). */

@@ -2,8 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type NameContext, nameTag } from "../core/naming";
 import { toJson } from "../core/policy-document";
-import { PR_CI_ROLE_NAME, PR_ENVIRONMENTS_ROLE_NAME, PR_PERMISSIONS_BOUNDARY_NAME } from "../core/pr-names";
-import { CI_ROLE_PREFIX, ciTrustPolicy, DEPLOY_BRANCH } from "./ci-trust";
+import {
+  PR_CI_ROLE_NAME,
+  PR_ENVIRONMENTS_ROLE_NAME,
+  PR_GITHUB_ENVIRONMENT,
+  PR_PERMISSIONS_BOUNDARY_NAME,
+} from "../core/pr-names";
+import { CI_ROLE_PREFIX, type CiSubjectSpec, ciTrustPolicy, DEPLOY_BRANCH } from "./ci-trust";
 import { chartPublisherPermissions, prBoundaryPolicy, prEnvironmentsPermissions } from "./delivery-policies";
 import { assumedOnlyBy, ciRolePermissions, type Operators, roleArn } from "./platform-roles";
 
@@ -34,7 +39,8 @@ export interface DeliveryRolesArgs {
  *
  * - `platform-ci-chart-publisher` (management account), for jobs on `main` only: pushes charts to
  *   the chart repositories, nothing else; the release job of `.github/workflows/chart.yml`.
- * - `platform-ci-pr-environments` (management account), for pull-request jobs: assumes
+ * - `platform-ci-pr-environments` (management account), for jobs in the `pr-environments` GitHub
+ *   environment (the pull requests' PR environment jobs and the reaper): assumes
  *   `platform-pr-environments` in the base environment's account, which creates and destroys PR
  *   environments' own resources, every role it creates bounded by `platform-pr-boundary`.
  */
@@ -51,18 +57,12 @@ export class DeliveryRoles extends pulumi.ComponentResource {
     super("platform:ci:DeliveryRoles", name, {}, opts);
     const { naming } = args;
     const parent = { parent: this };
-    const trust = (subject: "main" | "pullRequest") =>
-      pulumi.output(args.oidcProviderArn).apply((providerArn) =>
-        toJson(
-          ciTrustPolicy({
-            providerArn,
-            repository: args.repository,
-            subjects: [
-              subject === "main" ? { kind: "branch", name: DEPLOY_BRANCH } : { kind: "pullRequest" },
-            ],
-          }),
-        ),
-      );
+    const trust = (subject: CiSubjectSpec) =>
+      pulumi
+        .output(args.oidcProviderArn)
+        .apply((providerArn) =>
+          toJson(ciTrustPolicy({ providerArn, repository: args.repository, subjects: [subject] })),
+        );
 
     const publisher = new aws.iam.Role(
       "ci-chart-publisher",
@@ -70,7 +70,7 @@ export class DeliveryRoles extends pulumi.ComponentResource {
         name: CHART_PUBLISHER_ROLE_NAME,
         description: `GitHub Actions (${args.repository}) on ${DEPLOY_BRANCH}: pushes released charts to ECR, nothing else.`,
         maxSessionDuration: 3600,
-        assumeRolePolicy: trust("main"),
+        assumeRolePolicy: trust({ kind: "branch", name: DEPLOY_BRANCH }),
         tags: nameTag(naming, "ci", "chart-publisher"),
       },
       parent,
@@ -95,9 +95,9 @@ export class DeliveryRoles extends pulumi.ComponentResource {
       "ci-pr-environments",
       {
         name: PR_CI_ROLE_NAME,
-        description: `GitHub Actions (${args.repository}) pull requests: create and destroy PR environments.`,
+        description: `GitHub Actions (${args.repository}) jobs in the ${PR_GITHUB_ENVIRONMENT} environment: create and destroy PR environments.`,
         maxSessionDuration: 3600,
-        assumeRolePolicy: trust("pullRequest"),
+        assumeRolePolicy: trust({ kind: "environment", name: PR_GITHUB_ENVIRONMENT }),
         tags: nameTag(naming, "ci", "pr-environments"),
       },
       parent,

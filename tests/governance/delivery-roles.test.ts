@@ -214,7 +214,7 @@ describe("PR environments' role", () => {
     expect(allows(b, { action: "iam:CreateRole", resource: `arn:aws:iam::${DEV}:role/pr-1-x` })).toBe(false);
   });
 
-  it("lives in the test account, assumable only by the PR environments' CI role, trusted for pull requests", async () => {
+  it("lives in the test account, assumable only by the PR environments' CI role, trusted for the pr-environments environment", async () => {
     const plan = await planStack("management");
     const target = ofType(plan, "aws:iam/role:Role").find(
       (r) => r.inputs.name === "platform-pr-environments",
@@ -228,8 +228,10 @@ describe("PR environments' role", () => {
     const fed = (ciTrust.Statement[0]!.Principal as { Federated: string }).Federated;
     const repo = stackValue<{ repository: string }>("management", "platform:ci").repository;
     const as = (sub: string) => allows(ciTrust, { ...token(sub), principal: { federated: fed } });
-    expect(as(`repo:${repo}:pull_request`)).toBe(true);
+    expect(as(`repo:${repo}:environment:pr-environments`)).toBe(true);
+    expect(as(`repo:${repo}:pull_request`)).toBe(false);
     expect(as(`repo:${repo}:ref:refs/heads/main`)).toBe(false);
+    expect(as(`repo:${repo}:environment:prod`)).toBe(false);
     const trust = doc(target.inputs.assumeRolePolicy);
     const ciArn = String(plan.outputs.prEnvironmentsCiRoleArn);
     expect(
