@@ -1,8 +1,11 @@
+import { stringify } from "yaml";
 import { PR_ENVIRONMENTS_ROLE_NAME, PR_NAMESPACE_PREFIX } from "../core/pr-names";
 import {
   ARGOCD_NAMESPACE,
-  DEPLOYER_CUSTOM_RESOURCE_RULES,
-  DEPLOYER_CUSTOM_RESOURCES_ROLE,
+  DEPLOYER_GROUP,
+  DEPLOYER_PR_NAMESPACE_ROLE,
+  DEPLOYER_READ_ROLE,
+  type GroupKind,
   PAYMENTS_APP,
   PAYMENTS_CHART_KINDS,
   type RbacRule,
@@ -100,6 +103,12 @@ export function argoCdApiAccess() {
     cm: {
       [`accounts.${ARGOCD_ACCOUNTS.promoter}`]: "apiKey",
       [`accounts.${ARGOCD_ACCOUNTS.prEnvironments}`]: "apiKey",
+      // ArgoCD only ever deploys the payments chart: its caches hold the chart's kinds (and the
+      // canaries' analyses) and nothing else, in every cluster. On the base cluster, where it
+      // watches every namespace for the PR environments, it so never reads Pods or Secrets.
+      "resource.inclusions": stringify(
+        WATCHED_KINDS.map((k) => ({ apiGroups: [k.group], kinds: [k.kind], clusters: ["*"] })),
+      ),
     },
     rbac: {
       "policy.default": "",
@@ -113,6 +122,34 @@ export function argoCdApiAccess() {
     },
   };
 }
+
+/** What ArgoCD watches: the chart's kinds, and the analyses Argo Rollouts runs for a canary. */
+export const WATCHED_KINDS: readonly GroupKind[] = [
+  ...PAYMENTS_CHART_KINDS,
+  { group: "argoproj.io", kind: "AnalysisRun" },
+  { group: "argoproj.io", kind: "Experiment" },
+];
+
+/** The RBAC resource of a kind (`NetworkPolicy` → `networkpolicies`, `Ingress` → `ingresses`). */
+export function resourceOf(kind: string): string {
+  const k = kind.toLowerCase();
+  if (k.endsWith("y")) return `${k.slice(0, -1)}ies`;
+  if (k.endsWith("s")) return `${k}es`;
+  return `${k}s`;
+}
+
+/** Rules over kinds, one per API group. */
+function rulesFor(kinds: readonly GroupKind[], verbs: readonly string[]): RbacRule[] {
+  const groups = [...new Set(kinds.map((k) => k.group))];
+  return groups.map((g) => ({
+    apiGroups: [g],
+    resources: kinds.filter((k) => k.group === g).map((k) => resourceOf(k.kind)),
+    verbs: [...verbs],
+  }));
+}
+
+const READ = ["get", "list", "watch"];
+const WRITE = [...READ, "create", "update", "patch", "delete"];
 
 /** ArgoCD's TLS policy on the load balancer: TLS 1.3, and 1.2 for older clients. */
 export const ARGOCD_API_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -213,8 +250,9 @@ export const PR_ENVIRONMENTS_RBAC = PR_ENVIRONMENTS_ROLE_NAME;
 const PR_NAMESPACE_RE = `^${PR_NAMESPACE_PREFIX}[1-9][0-9]{0,5}$`;
 
 /**
- * On the base cluster: the deployer's custom-resource rights as a ClusterRole (bound by each PR
- * environment in its own namespace), and what the PR environments' role may do: manage namespaces,
+ * On the base cluster: the deployer's rights on the chart's kinds as a ClusterRole (bound by each
+ * PR environment in its own namespace), its cluster-wide read of what ArgoCD watches (ArgoCD
+ * cannot be told the PR namespaces ahead of time), and what the PR environments' role may do: manage namespaces,
  * bind that ClusterRole and create SecretStores, and look at (and port-forward to) what runs there.
  * RBAC cannot limit namespace names, so an admission policy holds the group to `payments-pr-<n>`
  * namespaces: any request it makes elsewhere is refused.
@@ -234,7 +272,7 @@ export function prEnvironmentsClusterManifests() {
     {
       apiGroups: ["rbac.authorization.k8s.io"],
       resources: ["clusterroles"],
-      resourceNames: [DEPLOYER_CUSTOM_RESOURCES_ROLE],
+      resourceNames: [DEPLOYER_PR_NAMESPACE_ROLE],
       verbs: ["bind"],
     },
     {
@@ -251,13 +289,30 @@ export function prEnvironmentsClusterManifests() {
     { apiGroups: [""], resources: ["pods/portforward"], verbs: ["create"] },
   ];
   const group = { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: PR_ENVIRONMENTS_GROUP };
+  const deployer = { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: DEPLOYER_GROUP };
   const ns = "(request.namespace != '' ? request.namespace : request.name)";
+  const analyses = WATCHED_KINDS.filter((k) => !PAYMENTS_CHART_KINDS.includes(k));
   return {
-    deployerCustomResources: {
+    /** What ArgoCD's deployer may do in a PR environment's namespace (each PR binds it there). */
+    deployerPrNamespace: {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "ClusterRole",
-      metadata: { name: DEPLOYER_CUSTOM_RESOURCES_ROLE },
-      rules: DEPLOYER_CUSTOM_RESOURCE_RULES.map((r) => ({ ...r })),
+      metadata: { name: DEPLOYER_PR_NAMESPACE_ROLE },
+      rules: [...rulesFor(PAYMENTS_CHART_KINDS, WRITE), ...rulesFor(analyses, READ)],
+    },
+    /** ArgoCD's cache of the base cluster, across namespaces: read-only, and only what it watches. */
+    deployerRead: {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: DEPLOYER_READ_ROLE },
+      rules: rulesFor(WATCHED_KINDS, READ),
+    },
+    deployerReadBinding: {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: DEPLOYER_READ_ROLE },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: DEPLOYER_READ_ROLE },
+      subjects: [deployer],
     },
     clusterRole: {
       apiVersion: "rbac.authorization.k8s.io/v1",

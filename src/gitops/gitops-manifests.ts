@@ -29,10 +29,13 @@ export const DEPLOYER_GROUP = "platform:argocd-deployer";
 /** The namespaced role (and binding) that gives the deployer the chart's custom resources. */
 export const DEPLOYER_RBAC_NAME = "argocd-deployer";
 /**
- * The same rights as a ClusterRole, granted nowhere by itself: each PR environment binds it in its
- * own namespace on the base cluster (a RoleBinding), so ArgoCD can deploy the chart there.
+ * The deployer's rights on every kind the chart renders, as a ClusterRole granted nowhere by
+ * itself: each PR environment binds it in its own namespace on the base cluster (a RoleBinding),
+ * so ArgoCD can deploy the chart there without any namespace-wide grant of its own.
  */
-export const DEPLOYER_CUSTOM_RESOURCES_ROLE = "argocd-deployer-custom-resources";
+export const DEPLOYER_PR_NAMESPACE_ROLE = "argocd-deployer-pr-namespace";
+/** The deployer's cluster-wide read of the chart's kinds on the base cluster (ArgoCD's cache there). */
+export const DEPLOYER_READ_ROLE = "argocd-deployer-read";
 /** The role (and binding) in `argocd` that lets the registrar write cluster secrets. */
 export const REGISTRAR_RBAC_NAME = "argocd-registrar";
 
@@ -256,6 +259,8 @@ export function clusterSecretManifest(a: {
   readonly deployerRoleArn: string;
   readonly chartVersion: string;
   readonly autoSync: boolean;
+  /** Watch every namespace (the PR environments' base cluster) rather than `payments` only. */
+  readonly allNamespaces?: boolean;
 }) {
   return {
     apiVersion: "v1",
@@ -274,7 +279,10 @@ export function clusterSecretManifest(a: {
     stringData: {
       name: a.clusterName,
       server: a.server,
-      namespaces: PAYMENTS_NAMESPACE,
+      // The base environment's cluster also hosts the PR environments' namespaces, which ArgoCD
+      // cannot list ahead of time: there it watches every namespace (the chart's kinds only, see
+      // argoCdApiAccess) and manages no cluster-scoped resource.
+      ...(a.allNamespaces ? {} : { namespaces: PAYMENTS_NAMESPACE }),
       clusterResources: "false",
       config: JSON.stringify({
         awsAuthConfig: { clusterName: a.clusterName, roleARN: a.deployerRoleArn },

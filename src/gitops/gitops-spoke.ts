@@ -35,10 +35,10 @@ export interface GitOpsSpokeArgs {
   /** What must be in the cluster before ArgoCD is told about it (the add-ons the chart relies on). */
   readonly registerAfter?: pulumi.Resource[];
   /**
-   * More namespaces (EKS access scope patterns, `payments-pr-*`) ArgoCD deploys into besides
-   * `payments`: the base environment's PR environments.
+   * The base environment of the PR environments: ArgoCD watches every namespace of this cluster
+   * (read-only, the chart's kinds; each PR environment grants it its own namespace).
    */
-  readonly extraNamespaces?: readonly string[];
+  readonly hostsPrEnvironments?: boolean;
 }
 
 /**
@@ -89,7 +89,7 @@ export class GitOpsSpoke extends pulumi.ComponentResource {
         clusterName: cluster.name,
         principalArn: deployer.arn,
         policyArn: DEPLOYER_ACCESS_POLICY,
-        accessScope: { type: "namespace", namespaces: [PAYMENTS_NAMESPACE, ...(args.extraNamespaces ?? [])] },
+        accessScope: { type: "namespace", namespaces: [PAYMENTS_NAMESPACE] },
       },
       { parent: this, dependsOn: [entry] },
     );
@@ -125,6 +125,7 @@ export class GitOpsSpoke extends pulumi.ComponentResource {
           deployerRoleArn,
           chartVersion: args.chartVersion,
           autoSync: args.autoSync,
+          allNamespaces: args.hostsPrEnvironments === true,
         }),
       );
     new k8s.core.v1.Secret(

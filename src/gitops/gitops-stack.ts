@@ -7,7 +7,6 @@ import { PR_BASE_ENVIRONMENT, type StackName } from "../core/environments";
 import type { ManagementOutputs } from "../core/management-outputs";
 import { boundedName, clusterName } from "../core/naming";
 import { toJson } from "../core/policy-document";
-import { PR_NAMESPACE_PREFIX } from "../core/pr-names";
 import { CHART_PREFIX, identityCenterRoleArnPattern } from "../governance";
 import { DeliveryHub } from "./delivery-hub";
 import type { GitOpsEnvironmentConfig, GitOpsHubConfig } from "./gitops-config";
@@ -160,8 +159,7 @@ export function gitopsSpokeStack(
       protect: cfg.info.productionGrade,
       // Argo Rollouts, External Secrets and the ingress classes first: what the chart needs.
       registerAfter: [cluster.addons],
-      // The PR environments' namespaces on the base environment's cluster (EKS: a trailing wildcard).
-      ...(isBase ? { extraNamespaces: [`${PR_NAMESPACE_PREFIX}*`] } : {}),
+      hostsPrEnvironments: isBase,
     },
     { provider },
   );

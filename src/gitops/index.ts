@@ -2,5 +2,5 @@
 
 export { argoCdApiAccess } from "./delivery-manifests";
 export { GITOPS_RULES, gitopsEnvironmentShape, gitopsManagementShape } from "./gitops-config";
-export { DEPLOYER_CUSTOM_RESOURCES_ROLE, DEPLOYER_GROUP } from "./gitops-manifests";
+export { DEPLOYER_GROUP, DEPLOYER_PR_NAMESPACE_ROLE } from "./gitops-manifests";
 export { argoCdPolicy, gitopsHubStack, gitopsSpokeStack } from "./gitops-stack";

@@ -18,8 +18,10 @@ export interface PrEnvironmentsAccessArgs {
  * The base cluster's side of PR environments: an EKS access entry for `platform-pr-environments`
  * (no access policy: only its Kubernetes group), the RBAC that group gets (namespaces, the
  * deployer's binding and a SecretStore in them, a look at what runs there), held by an admission
- * policy to `payments-pr-<number>` namespaces, and the deployer's custom-resource rights as a
- * ClusterRole each PR namespace binds for ArgoCD.
+ * policy to `payments-pr-<number>` namespaces; the deployer's rights on the chart's kinds as a
+ * ClusterRole each PR namespace binds for ArgoCD; and the deployer's cluster-wide read of what
+ * ArgoCD watches (the chart's kinds, no Pods or Secrets), since ArgoCD watches every namespace of
+ * this cluster (it cannot be told the PR namespaces ahead of time).
  */
 export class PrEnvironmentsAccess extends pulumi.ComponentResource {
   constructor(name: string, args: PrEnvironmentsAccessArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -40,9 +42,23 @@ export class PrEnvironmentsAccess extends pulumi.ComponentResource {
       { parent: this, dependsOn: [cluster.eks] },
     );
     new k8s.rbac.v1.ClusterRole(
-      "argocd-deployer-custom-resources",
-      { metadata: m.deployerCustomResources.metadata, rules: m.deployerCustomResources.rules },
+      "argocd-deployer-pr-namespace",
+      { metadata: m.deployerPrNamespace.metadata, rules: m.deployerPrNamespace.rules },
       inCluster,
+    );
+    const read = new k8s.rbac.v1.ClusterRole(
+      "argocd-deployer-read",
+      { metadata: m.deployerRead.metadata, rules: m.deployerRead.rules },
+      inCluster,
+    );
+    new k8s.rbac.v1.ClusterRoleBinding(
+      "argocd-deployer-read",
+      {
+        metadata: m.deployerReadBinding.metadata,
+        roleRef: m.deployerReadBinding.roleRef,
+        subjects: m.deployerReadBinding.subjects,
+      },
+      { ...inCluster, dependsOn: [read] },
     );
     // The admission policy first: the group's rights never exist without their limit.
     const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(

@@ -1,4 +1,4 @@
-import { DEPLOYER_CUSTOM_RESOURCES_ROLE, DEPLOYER_GROUP } from "../gitops";
+import { DEPLOYER_GROUP, DEPLOYER_PR_NAMESPACE_ROLE } from "../gitops";
 
 /**
  * The Kubernetes objects of a PR environment's namespace on the base cluster, as plain data (tests
@@ -25,7 +25,7 @@ export function prNamespaceManifests(a: {
   const labels = { "app.kubernetes.io/part-of": "payments", [PR_LABEL]: String(a.pullRequest) };
   return {
     namespace: { apiVersion: "v1", kind: "Namespace", metadata: { name: a.namespace, labels } },
-    /** ArgoCD's deployer gets the chart's custom resources here, as it has them in `payments`. */
+    /** ArgoCD's deployer gets the chart's kinds here (its EKS access entry covers `payments` only). */
     deployerBinding: {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "RoleBinding",
@@ -33,7 +33,7 @@ export function prNamespaceManifests(a: {
       roleRef: {
         apiGroup: "rbac.authorization.k8s.io",
         kind: "ClusterRole",
-        name: DEPLOYER_CUSTOM_RESOURCES_ROLE,
+        name: DEPLOYER_PR_NAMESPACE_ROLE,
       },
       subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: DEPLOYER_GROUP }],
     },

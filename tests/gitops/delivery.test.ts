@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { PR_NAMESPACE_PREFIX } from "../../src/core/pr-names";
 import {
   ARGOCD_ACCOUNTS,
@@ -151,7 +152,8 @@ describe("ArgoCD's API for the pipelines", () => {
       configs: { cm: Record<string, string>; rbac: Record<string, string> };
     };
     expect(values.configs.cm).toEqual(argoCdApiAccess().cm);
-    expect(values.configs.cm).toEqual({
+    const accounts = Object.entries(values.configs.cm).filter(([k]) => k.startsWith("accounts."));
+    expect(Object.fromEntries(accounts)).toEqual({
       "accounts.promoter": "apiKey",
       "accounts.pr-environments": "apiKey",
     });
@@ -236,24 +238,52 @@ describe("PR environments in ArgoCD", () => {
         String(a.inputs.principalArn).endsWith(":role/platform-pr-environments"),
       ),
     ).toBe(false);
-    const deployer = ofType(plans.dev, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").find((a) =>
-      String(a.inputs.principalArn).endsWith(":role/platform-argocd-deployer"),
-    )!;
-    expect((deployer.inputs.accessScope as { namespaces: string[] }).namespaces).toEqual([
-      "payments",
-      "payments-pr-*",
-    ]);
     for (const env of ["preprod", "prod"] as const) {
       expect(
         ofType(plans[env], "aws:eks/accessEntry:AccessEntry").some((e) =>
           String(e.inputs.principalArn).includes("pr-environments"),
         ),
       ).toBe(false);
-      const d = ofType(plans[env], "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").find((a) =>
-        String(a.inputs.principalArn).endsWith(":role/platform-argocd-deployer"),
-      )!;
-      expect((d.inputs.accessScope as { namespaces: string[] }).namespaces, env).toEqual(["payments"]);
+      expect(ofType(plans[env], "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"), env).toEqual([]);
     }
+  });
+
+  it("are deployed by ArgoCD with the chart's kinds bound in each PR namespace, and read-only elsewhere", () => {
+    const m = prEnvironmentsClusterManifests();
+    const kinds = (rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[], verb: string) =>
+      rules.filter((r) => r.verbs.includes(verb)).flatMap((r) => r.resources);
+    // In a PR namespace (a RoleBinding there): write on every kind the chart renders.
+    expect(kinds(m.deployerPrNamespace.rules, "create").sort()).toEqual(
+      [
+        "analysistemplates",
+        "externalsecrets",
+        "horizontalpodautoscalers",
+        "ingresses",
+        "networkpolicies",
+        "poddisruptionbudgets",
+        "rollouts",
+        "serviceaccounts",
+        "services",
+      ].sort(),
+    );
+    // Across namespaces: read only, and never Pods, Secrets or ReplicaSets (whose specs hold values).
+    expect(
+      m.deployerRead.rules.flatMap((r) => r.verbs).every((v) => ["get", "list", "watch"].includes(v)),
+    ).toBe(true);
+    const read = m.deployerRead.rules.flatMap((r) => r.resources);
+    for (const r of ["secrets", "pods", "replicasets", "configmaps"]) expect(read).not.toContain(r);
+    expect(m.deployerReadBinding.subjects.map((s) => s.name)).toEqual(["platform:argocd-deployer"]);
+    // ArgoCD watches exactly those kinds, in every cluster.
+    const values = named(plans.management, "kubernetes:helm.sh/v3:Release", "argo-cd").inputs.values as {
+      configs: { cm: Record<string, string> };
+    };
+    const inclusions = parse(values.configs.cm["resource.inclusions"]!) as {
+      apiGroups: string[];
+      kinds: string[];
+    }[];
+    const watched = inclusions.flatMap((i) => i.kinds);
+    expect(watched).toEqual(expect.arrayContaining(["Rollout", "Service", "ExternalSecret", "AnalysisRun"]));
+    for (const k of ["Secret", "Pod", "ReplicaSet", "ConfigMap"]) expect(watched).not.toContain(k);
   });
 
   it("are held to payments-pr-<number> namespaces by an admission policy, whatever RBAC grants", () => {
@@ -264,7 +294,9 @@ describe("PR environments in ArgoCD", () => {
       ["kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", "pr-environments"],
       ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "pr-environments"],
       ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "pr-environments"],
-      ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "argocd-deployer-custom-resources"],
+      ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "argocd-deployer-pr-namespace"],
+      ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "argocd-deployer-read"],
+      ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "argocd-deployer-read"],
     ] as const) {
       expect(validateObject(object(plans.dev, type, name)), `${type} ${name}`).toEqual([]);
     }
@@ -294,7 +326,7 @@ describe("PR environments in ArgoCD", () => {
     const verbs = m.clusterRole.rules.flatMap((r) => r.verbs);
     expect(verbs).not.toContain("*");
     const bind = m.clusterRole.rules.find((r) => r.verbs.includes("bind"))!;
-    expect(bind.resourceNames).toEqual(["argocd-deployer-custom-resources"]);
+    expect(bind.resourceNames).toEqual(["argocd-deployer-pr-namespace"]);
     expect(m.clusterRole.rules.some((r) => r.resources.includes("secrets"))).toBe(false);
     expect(m.clusterRole.rules.some((r) => r.resources.includes("clusterrolebindings"))).toBe(false);
   });

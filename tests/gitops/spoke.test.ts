@@ -72,11 +72,7 @@ describe.each(ENVS)("%s as a spoke", (env) => {
     expect(policies.map((a) => [a.inputs.policyArn, a.inputs.accessScope])).toEqual([
       [
         "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy",
-        // The base environment's cluster also hosts the PR environments' namespaces.
-        {
-          type: "namespace",
-          namespaces: env === PR_BASE_ENVIRONMENT ? ["payments", "payments-pr-*"] : ["payments"],
-        },
+        { type: "namespace", namespaces: ["payments"] },
       ],
     ]);
     const role = object(p, "kubernetes:rbac.authorization.k8s.io/v1:Role", "argocd-deployer");
@@ -88,16 +84,20 @@ describe.each(ENVS)("%s as a spoke", (env) => {
     expect(binding.subjects).toEqual([
       { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "platform:argocd-deployer" },
     ]);
-    // No cluster-wide grant to the deployer; the base environment's ClusterRoles are the PR
-    // environments' (bound to the deployer only inside PR namespaces, see tests/gitops/delivery.test.ts).
+    // No cluster-wide write for the deployer anywhere. ClusterRoles exist only on the PR
+    // environments' base cluster, where the deployer's one cluster-wide binding is read-only
+    // (see tests/gitops/delivery.test.ts).
     const clusterWide = p.resources.filter((r) => /ClusterRole/.test(r.type));
     expect(clusterWide.every((r) => r.components.includes("gitops-pr-environments"))).toBe(true);
     expect(clusterWide.length > 0).toBe(env === PR_BASE_ENVIRONMENT);
-    expect(
-      clusterWide
-        .filter((r) => r.type.endsWith(":ClusterRoleBinding"))
-        .flatMap((r) => (r.inputs.subjects as { name: string }[]).map((x) => x.name)),
-    ).not.toContain("platform:argocd-deployer");
+    const deployerBindings = clusterWide.filter(
+      (r) =>
+        r.type.endsWith(":ClusterRoleBinding") &&
+        (r.inputs.subjects as { name: string }[]).some((x) => x.name === "platform:argocd-deployer"),
+    );
+    expect(deployerBindings.map((b) => (b.inputs.roleRef as { name: string }).name)).toEqual(
+      env === PR_BASE_ENVIRONMENT ? ["argocd-deployer-read"] : [],
+    );
   });
 
   it("creates the payments namespace itself, kept when the resource goes", () => {
@@ -130,7 +130,12 @@ describe.each(ENVS)("%s as a spoke", (env) => {
       annotations: { "platform.payments/chart-version": gitops(env).chartVersion },
     });
     const { server, config, ...rest } = secret.stringData;
-    expect(rest).toEqual({ name: `platform-${env}-eks`, namespaces: "payments", clusterResources: "false" });
+    // The PR environments' base cluster is watched in every namespace (the chart's kinds only).
+    expect(rest).toEqual(
+      env === PR_BASE_ENVIRONMENT
+        ? { name: `platform-${env}-eks`, clusterResources: "false" }
+        : { name: `platform-${env}-eks`, namespaces: "payments", clusterResources: "false" },
+    );
     expect(server).toMatch(/^https:\/\/[0-9A-F]{32}\.gr7\.eu-west-2\.eks\.amazonaws\.com$/);
     expect(server).not.toBe(plans.management.outputs.argocdClusterEndpoint);
     const parsed = JSON.parse(config!) as {

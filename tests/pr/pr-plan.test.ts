@@ -185,7 +185,7 @@ describe("a PR environment stack", () => {
     const store = object(plan, "kubernetes:external-secrets.io/v1:SecretStore", "secret-store");
     expect(ns.metadata.name).toBe(NS);
     expect(binding.metadata.namespace).toBe(NS);
-    expect(reveal<{ name: string }>(binding.roleRef).name).toBe("argocd-deployer-custom-resources");
+    expect(reveal<{ name: string }>(binding.roleRef).name).toBe("argocd-deployer-pr-namespace");
     expect(store.metadata.namespace).toBe(NS);
     expect(JSON.stringify(store.spec)).toContain("pr-123-secrets-reader");
     for (const o of [ns, binding, store]) expect(validateObject(o)).toEqual([]);
