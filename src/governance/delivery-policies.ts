@@ -173,6 +173,14 @@ export function prEnvironmentsPermissions(a: PrAccountArgs): PolicyDocument {
       Condition: { StringLike: prTag },
     },
     {
+      // DynamoDB and Secrets Manager use a PR environment's key through grants they create.
+      Sid: "GrantPrKeysToServices",
+      Effect: "Allow",
+      Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+      Resource: `arn:aws:kms:${at}:key/*`,
+      Condition: { StringLike: prTag, Bool: { "kms:GrantIsForAWSResource": "true" } },
+    },
+    {
       Sid: "PrKeyAliases",
       Effect: "Allow",
       Action: ["kms:CreateAlias", "kms:DeleteAlias"],

@@ -177,6 +177,15 @@ describe("PR environments' role", () => {
       }),
     ).toBe(true);
     expect(allows(p, { action: "kms:CreateKey", resource: "*" })).toBe(false);
+    const grant = (forService: string, env: string) =>
+      allows(p, {
+        action: "kms:CreateGrant",
+        resource: key,
+        context: { "aws:ResourceTag/Environment": env, "kms:GrantIsForAWSResource": forService },
+      });
+    expect(grant("true", "pr-12")).toBe(true);
+    expect(grant("false", "pr-12")).toBe(false);
+    expect(grant("true", "dev")).toBe(false);
   });
 
   it("associates Pod Identity on the base cluster only", () => {

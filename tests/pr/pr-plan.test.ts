@@ -71,6 +71,14 @@ describe("a PR environment stack", () => {
     expect(kubeconfig.clusters[0]!.cluster.server).toMatch(/^https:\/\/.*eks\.amazonaws\.com$/);
   });
 
+  it("creates every resource through its explicit providers (it has no stack file to disable the defaults)", async () => {
+    const plan = await planStack(PR_STACK);
+    for (const r of plan.resources.filter((x) => x.custom && !x.type.startsWith("pulumi:"))) {
+      const expected = r.type.startsWith("kubernetes:") ? "k8s-dev" : "aws";
+      expect(r.provider, `${r.type} ${r.name}`).toBe(expected);
+    }
+  });
+
   it("goes away completely with the stack: the bucket empties, secrets skip recovery, no deletion protection", async () => {
     const plan = await planStack(PR_STACK);
     expect(named(plan, "aws:s3/bucket:Bucket", "payloads-bucket").inputs.forceDestroy).toBe(true);
