@@ -235,6 +235,8 @@ describe("PR environments (pr-environment.yml)", () => {
     );
     expect(remove).toBeGreaterThanOrEqual(0);
     expect(destroy).toBeGreaterThan(remove);
+    // Nothing in the teardown is conditional: a closed pull request always loses its environment.
+    expect(job.steps!.filter((st) => st.if !== undefined)).toEqual([]);
   });
 });
 

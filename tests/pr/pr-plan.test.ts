@@ -152,6 +152,18 @@ describe("a PR environment stack", () => {
     expect(allows(worker, { action: "sqs:ReceiveMessage", resource: queue("platform-dev-payments") })).toBe(
       false,
     );
+    const bucket = String(named(plan, "aws:s3/bucket:Bucket", "payloads-bucket").inputs.bucket);
+    const prefix = stackValue<{ archivePrefix: string }>("dev", "platform:payments").archivePrefix;
+    expect(
+      allows(api, { action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${prefix}p-1.json` }),
+    ).toBe(true);
+    expect(allows(api, { action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/other/p-1.json` })).toBe(
+      false,
+    );
+    const devArchive = String((await planStack("dev")).outputs.archiveBucketName);
+    expect(
+      allows(worker, { action: "s3:GetObject", resource: `arn:aws:s3:::${devArchive}/${prefix}p-1.json` }),
+    ).toBe(false);
     const secrets = policyOf("secrets-reader-role");
     const secret = (name: string) => `arn:aws:secretsmanager:eu-west-2:${DEV_ACCOUNT}:secret:${name}-AbCdEf`;
     expect(
