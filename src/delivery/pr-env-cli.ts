@@ -17,8 +17,7 @@ import { MANAGEMENT_STACK, prStackName } from "../core/environments";
 import { ArgoCdClient, ArgoCdError } from "./argocd-api";
 import { parsePrStackOutputs, prApplicationManifest, prApplicationName } from "./pr-application";
 import { admit, type StackSummary, staleEnvironments } from "./pr-lifecycle";
-import { parseDuration } from "./promote-cli";
-import { EXIT, promote } from "./promotion";
+import { EXIT, parseDuration, promote } from "./promotion";
 
 /** The SecretStore a PR stack creates in its namespace (src/pr/pr-manifests.ts). */
 export const PR_SECRET_STORE_NAME = "pr-secrets";
@@ -57,6 +56,14 @@ function readJson(file: string | undefined, option: string): unknown {
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
     throw new UsageError(`${option} ${file}: ${(err as Error).message}`);
+  }
+}
+
+function duration(text: string, option: string): number {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new UsageError(`${option} ${(err as Error).message}`);
   }
 }
 
@@ -152,8 +159,8 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
           client,
           application: app.metadata.name,
           version: values.revision,
-          timeoutMs: parseDuration(String(values.timeout)),
-          pollMs: parseDuration(String(values["poll-interval"])),
+          timeoutMs: duration(String(values.timeout), "--timeout"),
+          pollMs: duration(String(values["poll-interval"]), "--poll-interval"),
           infos: [{ name: "Pull request", value: String(pr) }],
           log: (line) => io.stderr(`pr-env: ${line}\n`),
         });

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import semver from "semver";
 import { ENVIRONMENT_STACKS, isEnvironmentName, STACKS } from "../core/environments";
 import { ArgoCdClient, type SyncInfo } from "./argocd-api";
-import { applicationName, EXIT, type PromoteResult, promote } from "./promotion";
+import { applicationName, EXIT, type PromoteResult, parseDuration, promote } from "./promotion";
 
 export { applicationName } from "./promotion";
 
@@ -31,13 +31,7 @@ exit status: 0 promoted, 1 sync failed / degraded / refused, 2 usage, 3 canary a
 back by Argo Rollouts, 4 timed out
 `;
 
-/** "90s", "15m", "1h", "500ms" → milliseconds. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
-  if (!m) throw new UsageError(`"${text}" is not a duration (90s, 15m, 1h)`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
-  return Number(m[1]) * unit;
-}
+export { parseDuration } from "./promotion";
 
 class UsageError extends Error {}
 

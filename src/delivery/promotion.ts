@@ -20,6 +20,14 @@ export function applicationName(environment: string): string {
   return `payments-${environment}`;
 }
 
+/** "90s", "15m", "1h", "500ms" → milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  if (!m) throw new Error(`"${text}" is not a duration (90s, 15m, 1h)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
+  return Number(m[1]) * unit;
+}
+
 /** Exit statuses of `npm run promote`. */
 export const EXIT = {
   /** Synced and Healthy at the version. */

@@ -225,3 +225,17 @@ describe("a PR environment's Application", () => {
     expect(r.stderr).toContain("--outputs are pr-123's, not pr-124's");
   });
 });
+
+describe("the delivery commands", () => {
+  it("never import one another: each runs its own main when bundled (a bundle's require.main is every module's)", () => {
+    const dir = path.resolve(__dirname, "../../src/delivery");
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+      const text = fs.readFileSync(path.join(dir, file), "utf8");
+      const imported = [...text.matchAll(/from "\.\/([\w-]+)"/g)].map((m) => m[1]!);
+      expect(
+        imported.filter((m) => m.endsWith("-cli")),
+        file,
+      ).toEqual([]);
+    }
+  });
+});
