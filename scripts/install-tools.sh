@@ -7,6 +7,7 @@
 #
 #   bash scripts/install-tools.sh          # every tool (what `npm test` runs)
 #   bash scripts/install-tools.sh sops     # only the named tools (the deploy needs only sops)
+#   bash scripts/install-tools.sh k6       # k6, for the delivery pipeline's load and stage tests (never by default)
 set -euo pipefail
 
 # Pinned versions: bump here, nowhere else.
@@ -23,6 +24,10 @@ SOPS_MODULE="github.com/getsops/sops/v3/cmd/sops"
 SOPS_VERSION="v3.13.3"
 # renovate: datasource=pypi depName=zizmor
 ZIZMOR_VERSION="1.32.0"
+# k6 v1.4 builds with Go 1.24 (the version the workflows set up).
+K6_MODULE="go.k6.io/k6"
+# renovate: datasource=go depName=go.k6.io/k6
+K6_VERSION="v1.4.2"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$root/.tools/bin"
@@ -72,6 +77,7 @@ for tool in "${wanted[@]}"; do
     actionlint) install_tool actionlint "$ACTIONLINT_MODULE" "$ACTIONLINT_VERSION" ;;
     sops) install_tool sops "$SOPS_MODULE" "$SOPS_VERSION" ;;
     zizmor) install_zizmor ;;
-    *) echo "install-tools: unknown tool \"$tool\" (expected helm, actionlint, sops or zizmor)" >&2; exit 2 ;;
+    k6) install_tool k6 "$K6_MODULE" "$K6_VERSION" ;;
+    *) echo "install-tools: unknown tool \"$tool\" (expected helm, actionlint, sops, zizmor or k6)" >&2; exit 2 ;;
   esac
 done

@@ -115,6 +115,9 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
     ...network.outputs(),
     ...transit.outputs,
     ...cluster.outputs,
+    // What the PR environments built on this one read (src/core/base-environment-outputs.ts).
+    clusterEndpoint: cluster.cluster.endpoint,
+    clusterCertificateAuthority: cluster.cluster.certificateAuthorityData,
     ...gitops,
     ...data.outputs,
     ...recovery,

@@ -3,7 +3,7 @@ import { clusterStack } from "./cluster";
 import { ENVIRONMENT_STACKS } from "./core/environments";
 import { auditedPaymentStores } from "./data";
 import { repositoryStack, tailnetStack } from "./delivery";
-import { argoCdPolicy, gitopsHubStack } from "./gitops";
+import { argoCdApiAccess, argoCdPolicy, gitopsHubStack } from "./gitops";
 import { governanceStack } from "./governance";
 import { stackNetwork } from "./network";
 import { securityManagementStack } from "./security";
@@ -49,10 +49,13 @@ export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
   );
 
   // ── cluster (EKS for ArgoCD and internal tools), reached over the tailnet once its routers run ──
-  const cluster = clusterStack(cfg, network, { argoCdPolicy: argoCdPolicy(cfg) }, provider, [
-    tailnet.tailnet,
-    transit.routers,
-  ]);
+  const cluster = clusterStack(
+    cfg,
+    network,
+    { argoCdPolicy: argoCdPolicy(cfg), argoCdConfigs: argoCdApiAccess() },
+    provider,
+    [tailnet.tailnet, transit.routers],
+  );
 
   // ── GitOps hub (ArgoCD's registrar, the payments project and ApplicationSet, chart registry) ──
   const gitops = gitopsHubStack(cfg, cluster, governance.deployRoleArns, provider);

@@ -1,18 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
+import { BaseEnvironmentOutputsError } from "./core/base-environment-outputs";
 import { ConfigError, readChartVersion, readStackFiles } from "./core/config-loader";
 import { ManagementOutputsError } from "./core/management-outputs";
 import { protectProductionResources } from "./core/protection";
 import { awsProvider } from "./core/provider";
 import { environmentStack } from "./environment";
 import { managementStack } from "./management";
-import { type PlatformConfig, parseStackConfig, withCiRole } from "./stack-config";
+import { prStack } from "./pr-environment";
+import { parseAnyStackConfig, type StackConfig, withCiRole } from "./stack-config";
 
 /**
  * Reads and validates this stack's configuration: the only place the program reads config.
  * Throws `ConfigError` before any resource exists.
  */
-export function loadConfig(): PlatformConfig {
-  const cfg = parseStackConfig({
+export function loadConfig(): StackConfig {
+  const cfg = parseAnyStackConfig({
     stack: pulumi.getStack(),
     project: pulumi.getProject(),
     config: pulumi.runtime.allConfig(),
@@ -35,13 +37,17 @@ export async function main(): Promise<Record<string, unknown>> {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;
   }
-  protectProductionResources(cfg.info.productionGrade);
   const provider = awsProvider(cfg);
-  if (cfg.role === "management") return managementStack(cfg, provider);
   try {
+    // A PR environment is temporary: nothing in it is protected, everything goes with the stack.
+    if (cfg.role === "pr") return await prStack(cfg, provider);
+    protectProductionResources(cfg.info.productionGrade);
+    if (cfg.role === "management") return managementStack(cfg, provider);
     return await environmentStack(cfg, provider);
   } catch (err) {
-    if (err instanceof ManagementOutputsError) throw new pulumi.RunError(err.message);
+    if (err instanceof ManagementOutputsError || err instanceof BaseEnvironmentOutputsError) {
+      throw new pulumi.RunError(err.message);
+    }
     throw err;
   }
 }

@@ -1,6 +1,7 @@
-import { MANAGEMENT_STACK, STACK_NAMES } from "../core/environments";
+import { MANAGEMENT_STACK, PR_BASE_ENVIRONMENT, STACK_NAMES } from "../core/environments";
 import { accountRootArn, type PolicyDocument, type PolicyStatement, policy } from "../core/policy-document";
-import { STATE_METADATA_KEY, stackStateKeys } from "../core/state-backend";
+import { PR_CI_ROLE_NAME } from "../core/pr-names";
+import { prStacksStateKeys, STATE_METADATA_KEY, stackStateKeys } from "../core/state-backend";
 import { ciRoleName, KEY_ADMIN_ACTIONS, roleArn } from "../governance";
 
 export interface StatePolicyArgs {
@@ -30,7 +31,9 @@ export function stateBucketPolicy(bucketArn: string, args: StatePolicyArgs): Pol
   const { managementAccountId: account, project } = args;
   const role = (kind: "deploy" | "preview", stack: (typeof STACK_NAMES)[number]) =>
     roleArn(account, ciRoleName(kind, stack));
-  const all = STACK_NAMES.flatMap((s) => [role("deploy", s), role("preview", s)]);
+  // The PR environments' CI role: its `pr-*` stacks' state and the base environment's checkpoint.
+  const prCi = roleArn(account, PR_CI_ROLE_NAME);
+  const all = [...STACK_NAMES.flatMap((s) => [role("deploy", s), role("preview", s)]), prCi];
   const objects = (patterns: readonly string[]) => patterns.map((k) => `${bucketArn}/${k}`);
   const management = stackStateKeys(project, MANAGEMENT_STACK);
 
@@ -91,6 +94,22 @@ export function stateBucketPolicy(bucketArn: string, args: StatePolicyArgs): Pol
     Action: "s3:GetObject",
     Resource: objects(management.read),
   });
+  statements.push(
+    {
+      Sid: "PrEnvironmentsReadAndWrite",
+      Effect: "Allow",
+      ...ROOT_WITH(account, [prCi]),
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      Resource: objects(prStacksStateKeys(project).write),
+    },
+    {
+      Sid: "PrEnvironmentsReadBaseOutputs",
+      Effect: "Allow",
+      ...ROOT_WITH(account, [prCi]),
+      Action: "s3:GetObject",
+      Resource: objects(stackStateKeys(project, PR_BASE_ENVIRONMENT).read),
+    },
+  );
   return policy(...statements);
 }
 
@@ -101,10 +120,13 @@ export function stateBucketPolicy(bucketArn: string, args: StatePolicyArgs): Pol
  */
 export function stateKeyPolicy(args: StatePolicyArgs): PolicyDocument {
   const { managementAccountId: account, region } = args;
-  const ciRoles = STACK_NAMES.flatMap((s) => [
-    roleArn(account, ciRoleName("deploy", s)),
-    roleArn(account, ciRoleName("preview", s)),
-  ]);
+  const ciRoles = [
+    ...STACK_NAMES.flatMap((s) => [
+      roleArn(account, ciRoleName("deploy", s)),
+      roleArn(account, ciRoleName("preview", s)),
+    ]),
+    roleArn(account, PR_CI_ROLE_NAME),
+  ];
   return policy(
     {
       Sid: "KeyAccountAdministers",

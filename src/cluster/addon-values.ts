@@ -14,6 +14,8 @@ export const LOAD_BALANCER_CONTROLLER = {
   serviceAccount: "aws-load-balancer-controller",
 };
 export const EXTERNAL_SECRETS = { namespace: "external-secrets", serviceAccount: "external-secrets" };
+/** The logical name of External Secrets' Pod Identity role (physical: `<project>-<stack>-external-secrets`). */
+export const EXTERNAL_SECRETS_ROLE = "external-secrets";
 /** external-dns (environment clusters only): publishes the ALBs' names in the environment's hosted zone. */
 export const EXTERNAL_DNS = { namespace: "external-dns", serviceAccount: "external-dns" };
 export const ARGO_ROLLOUTS = { namespace: "argo-rollouts" };
@@ -94,8 +96,14 @@ export function argoRolloutsValues() {
   };
 }
 
+/** Additions to ArgoCD's `argocd-cm` (`configs.cm`) and `argocd-rbac-cm` (`configs.rbac`). */
+export interface ArgoCdConfigs {
+  readonly cm?: Readonly<Record<string, string>>;
+  readonly rbac?: Readonly<Record<string, string>>;
+}
+
 /** ArgoCD in the management cluster: HA API server and repo server, internal only. */
-export function argoCdValues() {
+export function argoCdValues(configs: ArgoCdConfigs = {}) {
   return {
     crds: { install: true, keep: true },
     global: { ...podSpread },
@@ -108,7 +116,11 @@ export function argoCdValues() {
     },
     repoServer: { replicas: 2, pdb: { enabled: true, maxUnavailable: 1 } },
     applicationSet: { replicas: 2 },
-    configs: { params: { "server.insecure": false } },
+    configs: {
+      params: { "server.insecure": false },
+      ...(configs.cm ? { cm: { ...configs.cm } } : {}),
+      ...(configs.rbac ? { rbac: { ...configs.rbac } } : {}),
+    },
     dex: { enabled: false },
   };
 }

@@ -8,6 +8,7 @@ import { VERSIONS } from "../core/versions";
 import {
   ARGO_CD,
   ARGO_ROLLOUTS,
+  type ArgoCdConfigs,
   argoCdValues,
   argoRolloutsValues,
   clusterSecretStoreManifest,
@@ -16,6 +17,7 @@ import {
   datadogKeysExternalSecretManifest,
   EXTERNAL_DNS,
   EXTERNAL_SECRETS,
+  EXTERNAL_SECRETS_ROLE,
   type ExternalDnsScope,
   externalDnsPolicy,
   externalDnsValues,
@@ -50,6 +52,8 @@ export interface AddonsArgs {
    * bound by Pod Identity to its application controller and server before ArgoCD starts.
    */
   readonly argoCdPolicy?: pulumi.Input<string>;
+  /** Management only: additions to ArgoCD's `argocd-cm` and `argocd-rbac-cm` (API accounts, RBAC). */
+  readonly argoCdConfigs?: ArgoCdConfigs;
   /**
    * Environment only (required there): the domain and hosted zone external-dns publishes the ALBs'
    * names in (`platform:edge.domain`, `platform:edge.hostedZoneId`).
@@ -175,7 +179,7 @@ export class Addons extends pulumi.ComponentResource {
     }
 
     const eso = cluster.podIdentityRole(
-      "external-secrets",
+      EXTERNAL_SECRETS_ROLE,
       {
         naming,
         ...EXTERNAL_SECRETS,
@@ -282,7 +286,7 @@ export class Addons extends pulumi.ComponentResource {
         this,
       );
       this.argoCdRole = argocd.role;
-      release("argo-cd", VERSIONS.charts.argoCd, ARGO_CD.namespace, argoCdValues(), [
+      release("argo-cd", VERSIONS.charts.argoCd, ARGO_CD.namespace, argoCdValues(args.argoCdConfigs), [
         argocd.association,
         server,
       ]);

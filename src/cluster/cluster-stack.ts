@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { StackBasics } from "../core/config-loader";
 import { clusterName } from "../core/naming";
 import type { Network } from "../network";
-import type { ExternalDnsScope } from "./addon-values";
+import type { ArgoCdConfigs, ExternalDnsScope } from "./addon-values";
 import { Addons } from "./addons";
 import { Cluster } from "./cluster";
 import type { ClusterConfig, KarpenterConfig } from "./cluster-config";
@@ -18,8 +18,11 @@ export type ClusterStackConfig = StackBasics & {
 
 /** What differs between the management cluster and an environment's. */
 export type ClusterRoleOptions =
-  /** Management: the permissions of ArgoCD's role (assuming the environments' deployer roles). */
-  | { readonly argoCdPolicy: pulumi.Input<string> }
+  /**
+   * Management: the permissions of ArgoCD's role (assuming the environments' deployer roles), and
+   * additions to ArgoCD's `argocd-cm` and `argocd-rbac-cm` (its API accounts and their RBAC).
+   */
+  | { readonly argoCdPolicy: pulumi.Input<string>; readonly argoCdConfigs?: ArgoCdConfigs }
   /**
    * Environment: the hosted zone and domain external-dns publishes the ALBs' names in, the Datadog
    * site the agent reports to, the namespaces Reloader watches, and the ALBs' access-log bucket.

@@ -73,8 +73,10 @@ export interface StackSettings {
 export type StackBasics = StackContext & Pick<StackSettings, "accountId" | "deployRoleArn">;
 
 /** What the stack's providers need: its identity, account, region, tags and deploy role. */
-export type ProviderContext = Pick<StackContext, "project" | "stack" | "region" | "tags"> &
-  Pick<StackSettings, "accountId" | "deployRoleArn">;
+export type ProviderContext = Pick<StackContext, "project" | "region" | "tags"> & {
+  /** The stack's name: a platform stack's, or a PR environment's (`pr-<number>`). */
+  readonly stack: string;
+} & Pick<StackSettings, "accountId" | "deployRoleArn">;
 
 /** The two stack schemas (management and environment) and the rules run over either. */
 export interface StackSchemas<M extends StackSettings, E extends StackSettings> {
@@ -173,7 +175,10 @@ export function parseConfig<M extends StackSettings, E extends StackSettings>(
   const { stack } = input;
   if (!isStackName(stack)) {
     throw new ConfigError(stack, [
-      { key: "stack", message: `unknown stack "${stack}"; expected one of ${STACK_NAMES.join(", ")}` },
+      {
+        key: "stack",
+        message: `unknown stack "${stack}"; expected one of ${STACK_NAMES.join(", ")}, or a PR environment pr-<number> (pr-123)`,
+      },
     ]);
   }
   const info = STACKS[stack];

@@ -118,3 +118,40 @@ export function isEnvironmentName(name: string): name is EnvironmentName {
 export function stackFileName(stack: string): string {
   return `Pulumi.${stack}.yaml`;
 }
+
+/**
+ * PR environments: a temporary stack per pull request, `pr-<number>`, in the account of the first
+ * environment in promotion order (the test account's `dev`), which it builds on: it reuses that
+ * environment's VPC and cluster (read through a StackReference) and creates only what must be its
+ * own. PR stacks have no committed stack file; their settings derive from the base environment's.
+ */
+export const PR_BASE_ENVIRONMENT: EnvironmentName = ENVIRONMENT_STACKS[0]!;
+
+/** `pr-<number>`: a pull request number, 1 to 999999, without leading zeros. */
+export const PR_STACK_PATTERN = /^pr-([1-9][0-9]{0,5})$/;
+
+/** A PR environment's stack name. */
+export type PrStackName = `pr-${number}`;
+
+export function isPrStackName(name: string): name is PrStackName {
+  return PR_STACK_PATTERN.test(name);
+}
+
+/** A stack name that looks meant as a PR environment (`pr…`) but is not `pr-<number>`. */
+export function isMalformedPrStackName(name: string): boolean {
+  return /^pr([-_\s\d]|$)/i.test(name) && !isPrStackName(name);
+}
+
+/** The pull request number of a PR environment's stack. */
+export function prNumber(stack: PrStackName): number {
+  const m = PR_STACK_PATTERN.exec(stack);
+  if (!m) throw new Error(`"${stack}" is not a PR environment stack (pr-<number>)`);
+  return Number(m[1]);
+}
+
+/** The PR environment stack of a pull request number. */
+export function prStackName(pullRequest: number): PrStackName {
+  const name = `pr-${pullRequest}`;
+  if (!isPrStackName(name)) throw new Error(`${pullRequest} is not a pull request number (1 to 999999)`);
+  return name;
+}

@@ -3,6 +3,7 @@
  * and tags, pinned versions, the stack's providers, policy-document helpers, the private bucket
  * and the service role.
  */
+export * from "./base-environment-outputs";
 export * from "./cidr";
 export * from "./config-loader";
 export * from "./config-primitives";
@@ -13,6 +14,7 @@ export * from "./management-outputs";
 export * from "./naming";
 export * from "./pod-security";
 export * from "./policy-document";
+export * from "./pr-names";
 export * from "./private-bucket";
 export * from "./provider";
 export * from "./service-role";

@@ -26,6 +26,8 @@ export type PrivateBucketArgs = {
   readonly name: pulumi.Input<string>;
   /** Protect the bucket itself against deletion (production-grade stacks, audit logs). */
   readonly protect: boolean;
+  /** Let `pulumi destroy` delete the bucket with its objects (temporary environments only). */
+  readonly forceDestroy?: boolean;
 } & (
   | {
       /** KMS key every object is encrypted with by default (bucket keys on). */
@@ -60,7 +62,7 @@ export function privateBucket(
     `${id}-bucket`,
     {
       bucket: args.name,
-      forceDestroy: false,
+      forceDestroy: args.forceDestroy === true,
       tags: {
         ...nameTag(args.naming, id),
         ...("sseS3Reason" in args ? { [ENCRYPTION_TAG]: `SSE-S3: ${args.sseS3Reason}` } : {}),

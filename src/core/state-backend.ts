@@ -70,3 +70,10 @@ export function stackStateKeys(project: string, stack: string): StackStateKeys {
     ],
   };
 }
+
+/** The state objects of every PR environment (`pr-<number>` stacks), as S3 key patterns. */
+export function prStacksStateKeys(project: string): StackStateKeys {
+  const keys = stackStateKeys(project, "pr-0");
+  const pattern = (k: string) => k.replace("/pr-0.", "/pr-*.").replace("/pr-0/", "/pr-*/");
+  return { read: keys.read.map(pattern), write: keys.write.map(pattern) };
+}

@@ -1,5 +1,7 @@
 /** The environment's data services and the payments pipeline. */
-export { DATA_RULES, dataShape } from "./data-config";
-export { auditedPaymentStores, dataNames } from "./data-names";
+export { DATA_RULES, dataShape, type PaymentsConfig } from "./data-config";
+export { auditedPaymentStores, CHART_WORKLOADS, dataNames, PROVIDER_API_KEY_SECRET } from "./data-names";
 export { type DataForEdge, dataServices } from "./data-stack";
-export { assetsBucketPolicy } from "./pipeline-policies";
+export { PaymentSecrets } from "./payment-secrets";
+export { PaymentsQueue } from "./payments-queue";
+export { assetsBucketPolicy, PAYMENT_ID_ATTRIBUTE } from "./pipeline-policies";

@@ -1,7 +1,7 @@
 import * as github from "@pulumi/github";
 import * as tailscale from "@pulumi/tailscale";
 import type { StackBasics } from "../core/config-loader";
-import { STACK_NAMES } from "../core/environments";
+import { MANAGEMENT_STACK, STACK_NAMES } from "../core/environments";
 import { privateSubnetRange } from "../network";
 import type { RepositoryConfig, TailnetConfig } from "./delivery-config";
 import { Repository } from "./repository";
@@ -16,10 +16,20 @@ export type DeliveryStackConfig = StackBasics & {
 };
 
 /**
- * ArgoCD's API inside the management VPC (addresses or blocks), which CI may reach on 443 through
- * the tailnet. Empty until ArgoCD's API has its internal address; set it here when it does.
+ * ArgoCD's API inside the management VPC, which CI may reach on 443 through the tailnet: the internal
+ * load balancer in front of argocd-server (src/gitops/delivery-hub.ts) sits in the management VPC's
+ * private subnets, so the destination is that block (it also holds the management cluster's API).
  */
-export const ARGOCD_API: readonly string[] = [];
+export function argoCdApi(managementVpcCidr: string): string[] {
+  return privateSubnetRange(managementVpcCidr);
+}
+
+/** A stack's VPC block, as its stack file declares it. */
+function kubernetesApiVpc(cfg: DeliveryStackConfig, stack: (typeof STACK_NAMES)[number]): string {
+  const vpc = cfg.peers[stack]?.vpcCidr;
+  if (!vpc) throw new Error(`delivery: the ${stack} stack file declares no platform:network.vpcCidr`);
+  return vpc;
+}
 
 /**
  * The tailnet as code (`platform:tailnet`): the policy (staff to the VPCs on 443; CI to the
@@ -33,17 +43,13 @@ export function tailnetStack(
 ) {
   const provider = new tailscale.Provider("tailscale", { tailnet: cfg.tailnet.tailnet });
   const kubernetesApi = Object.fromEntries(
-    STACK_NAMES.map((s) => {
-      const vpc = cfg.peers[s]?.vpcCidr;
-      if (!vpc) throw new Error(`delivery: the ${s} stack file declares no platform:network.vpcCidr`);
-      return [s, privateSubnetRange(vpc)];
-    }),
+    STACK_NAMES.map((s) => [s, privateSubnetRange(kubernetesApiVpc(cfg, s))]),
   );
   const policy = tailnetPolicy({
     routerTag: routes.routerTag,
     advertisedRoutes: routes.advertised,
     kubernetesApi,
-    argoCdApi: ARGOCD_API,
+    argoCdApi: argoCdApi(kubernetesApiVpc(cfg, MANAGEMENT_STACK)),
   });
   const tailnet = new Tailnet("tailnet", { policy, routerTag: routes.routerTag, provider });
   return { tailnet, outputs: { tailnetCiTag: CI_TAG, tailnetCiClientId: tailnet.ciClientId } };

@@ -1,4 +1,5 @@
-import { GATED_STACKS, MANAGEMENT_STACK, stackFileName } from "../core/environments";
+import { ENVIRONMENT_STACKS, GATED_STACKS, STACKS, stackFileName } from "../core/environments";
+import { PR_GITHUB_ENVIRONMENT } from "../core/pr-names";
 import { DEPLOY_BRANCH, DRIFT_ENVIRONMENT, previewEnvironment } from "../governance";
 import type { RepositoryConfig } from "./delivery-config";
 
@@ -14,9 +15,6 @@ import type { RepositoryConfig } from "./delivery-config";
  * and when none was needed, as in the merge queue).
  */
 export const REQUIRED_CHECKS: readonly string[] = ["typecheck, lint, tests", "previews"];
-
-/** Tag pattern of the chart releases (`chart.yml`), which push to the management account's ECR. */
-export const CHART_RELEASE_TAG = "payments-chart-v*";
 
 /** Repository secrets holding the CI OAuth client that joins runners to the tailnet. */
 export const TAILNET_CLIENT_SECRETS = {
@@ -36,17 +34,33 @@ export interface EnvironmentSpec {
   readonly tags: readonly string[];
 }
 
-/** The deployment environments, derived from the gated stacks (management and prod). */
+/**
+ * The deployment environments, derived from the list of stacks: one per gated stack (its applies
+ * and, for an environment, its promotions wait for a reviewer), one per other environment (its
+ * promotions: its ArgoCD token), the gated stacks' reviewed previews, the nightly drift check, and
+ * the PR environments' jobs.
+ */
 export function deploymentEnvironments(): EnvironmentSpec[] {
   return [
     ...GATED_STACKS.map(
       (stack): EnvironmentSpec => ({
         name: stack,
-        purpose: `pulumi up of the ${stack} stack (its deploy role trusts only this environment)`,
+        purpose:
+          STACKS[stack].role === "environment"
+            ? `pulumi up of the ${stack} stack (its deploy role trusts only this environment) and the promotions to ${stack} (its ArgoCD token): the release approval`
+            : `pulumi up of the ${stack} stack (its deploy role trusts only this environment)`,
         reviewed: true,
         branches: [DEPLOY_BRANCH],
-        // Chart releases push to the management ECR with the management deploy role.
-        tags: stack === MANAGEMENT_STACK ? [CHART_RELEASE_TAG] : [],
+        tags: [],
+      }),
+    ),
+    ...ENVIRONMENT_STACKS.filter((stack) => !STACKS[stack].gated).map(
+      (stack): EnvironmentSpec => ({
+        name: stack,
+        purpose: `the promotions to ${stack} through ArgoCD (its ArgoCD token), from main`,
+        reviewed: false,
+        branches: [DEPLOY_BRANCH],
+        tags: [],
       }),
     ),
     ...GATED_STACKS.map(
@@ -63,6 +77,14 @@ export function deploymentEnvironments(): EnvironmentSpec[] {
       purpose: "the nightly read-only drift check of every stack, from main",
       reviewed: false,
       branches: [DEPLOY_BRANCH],
+      tags: [],
+    },
+    {
+      name: PR_GITHUB_ENVIRONMENT,
+      purpose:
+        "PR environments: the only OIDC subject their CI role trusts, and their ArgoCD token; any pull request's head (forks get no secrets)",
+      reviewed: false,
+      branches: "any",
       tags: [],
     },
   ];

@@ -1,6 +1,7 @@
 import semver from "semver";
 import { z } from "zod";
 import type { ClusterConfig } from "../cluster";
+import { dnsName, hostedZoneId } from "../core/config-primitives";
 import type { Rule, RuleIssue } from "../core/config-rules";
 import { ENVIRONMENT_STACKS, type EnvironmentName, STACKS } from "../core/environments";
 import { ARGOCD_DEPLOYER_ROLE_NAME } from "./gitops-iam";
@@ -68,6 +69,17 @@ export const gitopsHubSchema = z
       .min(1, "at least one environment")
       .refine((envs) => new Set(envs).size === envs.length, { message: "environments must be unique" })
       .default([...GITOPS_ENVIRONMENTS]),
+    /**
+     * ArgoCD's API on the management VPC (the promotion pipelines reach it over the tailnet): its
+     * DNS name, on an internal load balancer with an ACM certificate for it, and the Route 53 zone
+     * the name and the certificate's validation record go in.
+     */
+    api: z
+      .object({
+        hostname: dnsName("argocd.platform.example.com"),
+        hostedZoneId,
+      })
+      .strict(),
     /** The chart ArgoCD deploys: a name in platform:registries.charts (pushed as charts/<name>). */
     chartRepository: z
       .string()
@@ -118,7 +130,7 @@ export const GITOPS_RULES: Rule<{ cluster: Pick<ClusterConfig, "access"> }>[] = 
     return [
       {
         key: "platform:gitops.chartVersion",
-        message: `${g.chartVersion} is newer than charts/payments/Chart.yaml (${latestChartVersion}): no such chart can have been released; release it first (tag payments-chart-v<version>)`,
+        message: `${g.chartVersion} is newer than charts/payments/Chart.yaml (${latestChartVersion}): no such chart can have been released; release it first (a chart change merged to main is released by .github/workflows/chart.yml)`,
       },
     ];
   },

@@ -7,16 +7,12 @@ import { toJson } from "../core/policy-document";
 import { assumedOnlyBy, type Operators } from "../governance";
 import { chartPullPermissions, registrarRoleName } from "./gitops-iam";
 import {
-  ARGOCD_NAMESPACE,
   applicationSetManifest,
   appProjectManifest,
   clusterSecretName,
   registrarAdmissionPolicyManifests,
   registrarGroup,
   registrarRbacManifests,
-  repositorySecretManifest,
-  TOKEN_REFRESHER,
-  tokenRefresherManifests,
 } from "./gitops-manifests";
 
 /** An environment the hub deploys to. */
@@ -38,8 +34,6 @@ export interface GitOpsHubArgs {
   readonly environments: readonly ServedEnvironment[];
   /** The OCI registry path ArgoCD pulls from (`<account>.dkr.ecr.<region>.amazonaws.com/charts`). */
   readonly registry: string;
-  /** ECR repository path prefix of the charts (`charts/`): what the token refresher may pull. */
-  readonly repositoryPrefix: string;
   /** The chart's name in the registry. */
   readonly chart: string;
   /**
@@ -49,8 +43,6 @@ export interface GitOpsHubArgs {
   readonly registrarPrincipalArns: Readonly<Record<string, pulumi.Input<string>>>;
   /** Platform engineers who may also act as the registrar (local runs). */
   readonly operators?: Operators;
-  /** The token refresher's image (`VERSIONS.images.awsCli`). */
-  readonly refresherImage: string;
 }
 
 /**
@@ -64,9 +56,10 @@ export interface GitOpsHubArgs {
  *   environment's deploy role (and the platform admins), whose access entry maps it to a Kubernetes
  *   group that may write that environment's cluster secret in `argocd` and nothing else (RBAC for
  *   reads, changes and deletes; an admission policy for creates and the environment label);
- * - the `payments` AppProject and ApplicationSet;
- * - the chart registry's repository secret and the CronJob that writes a fresh ECR token into it
- *   every 6 hours, under a Pod Identity role that can get a token and pull charts, nothing more.
+ * - the `payments` AppProject and ApplicationSet.
+ *
+ * The chart registry's credentials, ArgoCD's API endpoint and the PR environments' project are
+ * `DeliveryHub`'s (src/gitops/delivery-hub.ts).
  */
 export class GitOpsHub extends pulumi.ComponentResource {
   /** Each environment's registrar role, by environment. */
@@ -136,58 +129,6 @@ export class GitOpsHub extends pulumi.ComponentResource {
     }
     this.registrarRoleArns = registrarArns;
 
-    // ── the chart registry: repository secret and its token refresher ──
-    const repository = repositorySecretManifest(args.registry);
-    const repositorySecret = new k8s.core.v1.Secret(
-      "argocd-repository-charts",
-      { metadata: repository.metadata, type: repository.type, stringData: repository.stringData },
-      inCluster,
-    );
-    const refresherRole = cluster.podIdentityRole(
-      "argocd-ecr-token",
-      {
-        naming,
-        namespace: ARGOCD_NAMESPACE,
-        serviceAccount: TOKEN_REFRESHER.serviceAccount,
-        policy: toJson(
-          chartPullPermissions({
-            region: args.region,
-            accountId: args.accountId,
-            repositoryPrefix: args.repositoryPrefix,
-          }),
-        ),
-      },
-      this,
-    );
-    const refresher = tokenRefresherManifests({ image: args.refresherImage, region: args.region });
-    const sa = new k8s.core.v1.ServiceAccount(
-      "ecr-chart-token",
-      { metadata: refresher.serviceAccount.metadata },
-      inCluster,
-    );
-    const refresherK8sRole = new k8s.rbac.v1.Role(
-      "ecr-chart-token",
-      { metadata: refresher.role.metadata, rules: refresher.role.rules },
-      inCluster,
-    );
-    const refresherBinding = new k8s.rbac.v1.RoleBinding(
-      "ecr-chart-token",
-      {
-        metadata: refresher.binding.metadata,
-        roleRef: refresher.binding.roleRef,
-        subjects: refresher.binding.subjects,
-      },
-      { ...inCluster, dependsOn: [refresherK8sRole, sa] },
-    );
-    new k8s.batch.v1.CronJob(
-      "ecr-chart-token",
-      { metadata: refresher.cronJob.metadata, spec: refresher.cronJob.spec },
-      {
-        ...inCluster,
-        dependsOn: [args.argoCd, repositorySecret, refresherBinding, refresherRole.association],
-      },
-    );
-
     // ── the payments project and ApplicationSet ──
     const project = new k8s.apiextensions.CustomResource(
       "payments-project",
@@ -204,7 +145,7 @@ export class GitOpsHub extends pulumi.ComponentResource {
         chart: args.chart,
         environments: args.environments.map((e) => e.environment),
       }),
-      { ...inCluster, dependsOn: [args.argoCd, project, repositorySecret] },
+      { ...inCluster, dependsOn: [args.argoCd, project] },
     );
 
     this.registerOutputs({ registrarRoleArns: this.registrarRoleArns });

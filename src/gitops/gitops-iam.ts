@@ -60,7 +60,7 @@ export function argoCdHubPermissions(deployerRoleArns: readonly string[]): Polic
 }
 
 /**
- * The ECR token refresher's permissions: an authorization token (an action without resource-level
+ * The chart puller's permissions (the role External Secrets gets ArgoCD's ECR token as): an authorization token (an action without resource-level
  * permissions), and pulls from the chart repositories only. A registry token carries the rights of
  * the principal that requested it, so without the pull actions ArgoCD could log in but pull nothing.
  */

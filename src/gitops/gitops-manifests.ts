@@ -34,19 +34,18 @@ export function registrarGroup(environment: string): string {
   return `${REGISTRAR_GROUP_PREFIX}${environment}`;
 }
 
-/** The hub's repository secret for the chart registry, and the CronJob that keeps its token fresh. */
-export const REPOSITORY_SECRET_NAME = "ecr-charts";
-export const TOKEN_REFRESHER = {
-  name: "ecr-chart-token",
-  serviceAccount: "ecr-chart-token",
-  /** ECR tokens last 12 hours: refreshed every 6, so one failed run never leaves ArgoCD without one. */
-  schedule: "0 */6 * * *",
-} as const;
-
 /** The namespaced role (and binding) that gives the deployer the chart's custom resources. */
 export const DEPLOYER_RBAC_NAME = "argocd-deployer";
 /** Prefix of the Role (and binding) in `argocd`, and of the admission policy, of each environment's registrar. */
 export const REGISTRAR_RBAC_PREFIX = "argocd-registrar-";
+/**
+ * The deployer's rights on every kind the chart renders, as a ClusterRole granted nowhere by
+ * itself: each PR environment binds it in its own namespace on the base cluster (a RoleBinding),
+ * so ArgoCD can deploy the chart there without any namespace-wide grant of its own.
+ */
+export const DEPLOYER_PR_NAMESPACE_ROLE = "argocd-deployer-pr-namespace";
+/** The deployer's cluster-wide read of the chart's kinds on the base cluster (ArgoCD's cache there). */
+export const DEPLOYER_READ_ROLE = "argocd-deployer-read";
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com/charts`: the OCI Helm registry path ArgoCD pulls from. */
 export function chartRegistry(accountId: string, region: string, prefix = "charts"): string {
@@ -216,6 +215,10 @@ export function applicationSetManifest(a: {
       generators,
       // Removing an environment removes its Application, never the workloads it deployed.
       syncPolicy: { preserveResourcesOnDeletion: true },
+      // The chart version an Application runs is set by the promotion pipeline through ArgoCD's API
+      // (npm run promote); the secret's annotation only seeds a newly generated Application, so the
+      // ApplicationSet never reverts a promotion (the stack files record each one in git).
+      ignoreApplicationDifferences: [{ jsonPointers: ["/spec/source/targetRevision"] }],
       template: {
         metadata: {
           name: `${PAYMENTS_APP}-{{ ${ENV} }}`,
@@ -279,6 +282,8 @@ export function clusterSecretManifest(a: {
   readonly autoSync: boolean;
   /** The environment's chart values (`paymentsChartValues`), passed to Helm by the ApplicationSet. */
   readonly chartValues?: Readonly<Record<string, unknown>>;
+  /** Watch every namespace (the PR environments' base cluster) rather than `payments` only. */
+  readonly allNamespaces?: boolean;
 }) {
   return {
     apiVersion: "v1",
@@ -300,28 +305,16 @@ export function clusterSecretManifest(a: {
     stringData: {
       name: a.clusterName,
       server: a.server,
-      namespaces: PAYMENTS_NAMESPACE,
+      // The base environment's cluster also hosts the PR environments' namespaces, which ArgoCD
+      // cannot list ahead of time: there it watches every namespace (the chart's kinds only, see
+      // argoCdApiAccess) and manages no cluster-scoped resource.
+      ...(a.allNamespaces ? {} : { namespaces: PAYMENTS_NAMESPACE }),
       clusterResources: "false",
       config: JSON.stringify({
         awsAuthConfig: { clusterName: a.clusterName, roleARN: a.deployerRoleArn },
         tlsClientConfig: { insecure: false, caData: a.caData },
       }),
     },
-  };
-}
-
-/** The hub's repository secret of the chart registry (OCI Helm); its token is written by the refresher. */
-export function repositorySecretManifest(registry: string) {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: {
-      name: REPOSITORY_SECRET_NAME,
-      namespace: ARGOCD_NAMESPACE,
-      labels: { [SECRET_TYPE_LABEL]: "repository" },
-    },
-    type: "Opaque",
-    stringData: { name: REPOSITORY_SECRET_NAME, type: "helm", enableOCI: "true", url: registry },
   };
 }
 
@@ -473,109 +466,6 @@ export function paymentsNamespaceManifest(a: { readonly kubernetesVersion: strin
           audit: "restricted",
           kubernetesVersion: a.kubernetesVersion,
         }),
-      },
-    },
-  };
-}
-
-/**
- * The token refresher's script: an ECR token for the Pod Identity role, merged as the repository
- * secret's username and password through the Kubernetes API (the image has the AWS CLI and curl,
- * no kubectl). Its environment: `AWS_REGION`, `NAMESPACE` and `SECRET`, and where the pod's service
- * account token is (`SERVICE_ACCOUNT_DIR`) and the API server (`KUBERNETES_API`).
- */
-export const TOKEN_REFRESH_SCRIPT = [
-  "set -eu",
-  'token=$(aws ecr get-login-password --region "$AWS_REGION")',
-  'sa="$SERVICE_ACCOUNT_DIR"',
-  'api="$KUBERNETES_API"',
-  `printf '{"stringData":{"username":"AWS","password":"%s"}}' "$token" |`,
-  '  curl --fail --silent --show-error --cacert "$sa/ca.crt" \\',
-  '    -H "Authorization: Bearer $(cat "$sa/token")" -H "Content-Type: application/merge-patch+json" \\',
-  '    -X PATCH --data-binary @- "$api/api/v1/namespaces/$NAMESPACE/secrets/$SECRET" >/dev/null',
-  'echo "refreshed $NAMESPACE/$SECRET"',
-].join("\n");
-
-/**
- * The token refresher: its service account (bound to an IAM role by Pod Identity), a Role that
- * can read and patch the repository secret only, and a CronJob running `TOKEN_REFRESH_SCRIPT`
- * every 6 hours as a non-root user on a read-only root filesystem.
- */
-export function tokenRefresherManifests(a: { readonly image: string; readonly region: string }) {
-  const labels = { "app.kubernetes.io/name": TOKEN_REFRESHER.name, "app.kubernetes.io/part-of": "argocd" };
-  const { role, binding } = roleWithBinding({
-    name: TOKEN_REFRESHER.name,
-    namespace: ARGOCD_NAMESPACE,
-    rules: [
-      {
-        apiGroups: [""],
-        resources: ["secrets"],
-        resourceNames: [REPOSITORY_SECRET_NAME],
-        verbs: ["get", "patch"],
-      },
-    ],
-    subject: { kind: "ServiceAccount", name: TOKEN_REFRESHER.serviceAccount },
-  });
-  return {
-    serviceAccount: {
-      apiVersion: "v1",
-      kind: "ServiceAccount",
-      metadata: { name: TOKEN_REFRESHER.serviceAccount, namespace: ARGOCD_NAMESPACE, labels },
-    },
-    role,
-    binding,
-    cronJob: {
-      apiVersion: "batch/v1",
-      kind: "CronJob",
-      metadata: { name: TOKEN_REFRESHER.name, namespace: ARGOCD_NAMESPACE, labels },
-      spec: {
-        schedule: TOKEN_REFRESHER.schedule,
-        concurrencyPolicy: "Forbid",
-        startingDeadlineSeconds: 600,
-        successfulJobsHistoryLimit: 1,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          spec: {
-            backoffLimit: 4,
-            activeDeadlineSeconds: 600,
-            template: {
-              metadata: { labels },
-              spec: {
-                serviceAccountName: TOKEN_REFRESHER.serviceAccount,
-                restartPolicy: "OnFailure",
-                securityContext: {
-                  runAsNonRoot: true,
-                  runAsUser: 65532,
-                  runAsGroup: 65532,
-                  seccompProfile: { type: "RuntimeDefault" },
-                },
-                containers: [
-                  {
-                    name: "refresh",
-                    image: a.image,
-                    command: ["/bin/sh", "-c", TOKEN_REFRESH_SCRIPT],
-                    env: [
-                      { name: "AWS_REGION", value: a.region },
-                      { name: "NAMESPACE", value: ARGOCD_NAMESPACE },
-                      { name: "SECRET", value: REPOSITORY_SECRET_NAME },
-                      { name: "SERVICE_ACCOUNT_DIR", value: "/var/run/secrets/kubernetes.io/serviceaccount" },
-                      { name: "KUBERNETES_API", value: "https://kubernetes.default.svc" },
-                      { name: "HOME", value: "/tmp" },
-                    ],
-                    resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-                    securityContext: {
-                      allowPrivilegeEscalation: false,
-                      readOnlyRootFilesystem: true,
-                      capabilities: { drop: ["ALL"] },
-                    },
-                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                  },
-                ],
-                volumes: [{ name: "tmp", emptyDir: {} }],
-              },
-            },
-          },
-        },
       },
     },
   };

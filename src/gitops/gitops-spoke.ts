@@ -38,6 +38,11 @@ export interface GitOpsSpokeArgs {
   readonly chartValues: pulumi.Input<Record<string, unknown>>;
   /** What must be in the cluster before ArgoCD is told about it (the add-ons the chart relies on). */
   readonly registerAfter?: pulumi.Resource[];
+  /**
+   * The base environment of the PR environments: ArgoCD watches every namespace of this cluster
+   * (read-only, the chart's kinds; each PR environment grants it its own namespace).
+   */
+  readonly hostsPrEnvironments?: boolean;
 }
 
 /**
@@ -131,6 +136,7 @@ export class GitOpsSpoke extends pulumi.ComponentResource {
           chartVersion: args.chartVersion,
           autoSync: args.autoSync,
           chartValues: chartValues as Record<string, unknown>,
+          allNamespaces: args.hostsPrEnvironments === true,
         }),
       );
     new k8s.core.v1.Secret(

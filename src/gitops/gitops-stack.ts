@@ -1,24 +1,28 @@
 import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { type ClusterStack, roleKubeconfig } from "../cluster";
+import { type ClusterStack, EXTERNAL_SECRETS_ROLE, roleKubeconfig, SECRET_STORE_NAME } from "../cluster";
 import type { StackBasics } from "../core/config-loader";
-import type { StackName } from "../core/environments";
+import { PR_BASE_ENVIRONMENT, type StackName } from "../core/environments";
 import type { ManagementOutputs } from "../core/management-outputs";
-import { clusterName } from "../core/naming";
+import { boundedName, clusterName } from "../core/naming";
 import { toJson } from "../core/policy-document";
-import { VERSIONS } from "../core/versions";
 import { CHART_PREFIX, identityCenterRoleArnPattern } from "../governance";
+import { DeliveryHub } from "./delivery-hub";
 import type { GitOpsEnvironmentConfig, GitOpsHubConfig } from "./gitops-config";
 import { GitOpsHub } from "./gitops-hub";
 import { argoCdHubPermissions, deployerRoleArn } from "./gitops-iam";
 import { ARGOCD_NAMESPACE, chartRegistry } from "./gitops-manifests";
 import { GitOpsSpoke } from "./gitops-spoke";
+import { PrEnvironmentsAccess } from "./pr-environments-access";
 
 /** What the hub reads of the management stack's model. */
 export type GitOpsHubStackConfig = StackBasics & {
   readonly gitops: GitOpsHubConfig;
   readonly identityCenter: { readonly adminPermissionSet: string };
+  readonly ci: { readonly repository: string };
+  readonly network: { readonly vpcCidr: string };
+  readonly transit: { readonly vpnClientCidr: string };
 };
 
 /** What a spoke reads of an environment stack's model. */
@@ -68,7 +72,6 @@ export function gitopsHubStack(
       region: cfg.region,
       environments,
       registry,
-      repositoryPrefix: CHART_PREFIX,
       chart: cfg.gitops.chartRepository,
       registrarPrincipalArns: Object.fromEntries(
         environments.map((e) => [e.environment, environmentDeployRoleArns[e.environment as StackName]]),
@@ -80,9 +83,35 @@ export function gitopsHubStack(
           cfg.accountId,
         ),
       },
-      refresherImage: `${VERSIONS.images.awsCli.repository}:${VERSIONS.images.awsCli.tag}`,
     },
     { provider },
+  );
+  const externalSecrets = cluster.addons.releases["external-secrets"];
+  if (!externalSecrets)
+    throw new Error("gitops: the management cluster's add-ons install no External Secrets");
+  const delivery = new DeliveryHub(
+    "gitops-delivery",
+    {
+      naming,
+      cluster: cluster.cluster,
+      argoCd,
+      externalSecrets,
+      externalSecretsRoleName: boundedName(naming, 64, EXTERNAL_SECRETS_ROLE),
+      secretStore: SECRET_STORE_NAME,
+      accountId: cfg.accountId,
+      region: cfg.region,
+      registry,
+      repositoryPrefix: CHART_PREFIX,
+      api: {
+        hostname: cfg.gitops.api.hostname,
+        hostedZoneId: cfg.gitops.api.hostedZoneId,
+        // The management VPC (the tailnet's subnet routers forward CI runners and staff from there) and the VPN range.
+        sourceRanges: [cfg.network.vpcCidr, cfg.transit.vpnClientCidr],
+      },
+      repository: cfg.ci.repository,
+      previewsClusterName: clusterName({ project: cfg.project, stack: PR_BASE_ENVIRONMENT }),
+    },
+    { provider, dependsOn: [hub] },
   );
   return {
     argocdNamespace: ARGOCD_NAMESPACE,
@@ -92,6 +121,9 @@ export function gitopsHubStack(
     argocdRoleArn: argoCdRole.arn,
     argocdRegistrarRoleArns: hub.registrarRoleArns,
     chartRegistry: registry,
+    argocdApiUrl: delivery.apiUrl,
+    argocdApiLoadBalancer: delivery.apiLoadBalancer,
+    argocdChartPullRoleArn: delivery.chartPullRoleArn,
   };
 }
 
@@ -130,6 +162,7 @@ export function gitopsSpokeStack(
     }),
   );
   const hubProvider = new k8s.Provider("k8s-argocd-hub", { kubeconfig, enableServerSideApply: true });
+  const isBase = cfg.stack === PR_BASE_ENVIRONMENT;
   const spoke = new GitOpsSpoke(
     "gitops",
     {
@@ -145,8 +178,16 @@ export function gitopsSpokeStack(
       protect: cfg.info.productionGrade,
       // Argo Rollouts, External Secrets and the ingress classes first: what the chart needs.
       registerAfter: [cluster.addons],
+      hostsPrEnvironments: isBase,
     },
     { provider },
   );
+  if (isBase) {
+    new PrEnvironmentsAccess(
+      "gitops-pr-environments",
+      { naming, cluster: cluster.cluster, accountId: cfg.accountId },
+      { provider },
+    );
+  }
   return { argocdDeployerRoleArn: spoke.deployerRoleArn };
 }

@@ -1,6 +1,12 @@
-import { MANAGEMENT_STACK, type StackName } from "../core/environments";
+import { MANAGEMENT_STACK, PR_BASE_ENVIRONMENT, type StackName } from "../core/environments";
 import { type PolicyDocument, type PolicyStatement, policy } from "../core/policy-document";
-import { STATE_KEY_ALIAS, STATE_METADATA_KEY, stackStateKeys, stateBucketName } from "../core/state-backend";
+import {
+  prStacksStateKeys,
+  STATE_KEY_ALIAS,
+  STATE_METADATA_KEY,
+  stackStateKeys,
+  stateBucketName,
+} from "../core/state-backend";
 import type { CiRoleKind } from "./ci-trust";
 import { KEY_DECRYPT_ACTIONS, KEY_USE_ACTIONS, secretsKeyAlias } from "./secrets-key-policy";
 
@@ -87,4 +93,60 @@ export function ciRolePolicy(args: CiRolePolicyArgs): PolicyDocument {
     },
   );
   return policy(...statements);
+}
+
+/**
+ * What the PR environments' CI role (`platform-ci-pr-environments`) may do, as an identity policy:
+ * assume `platform-pr-environments` in the base environment's account, read and write the `pr-*`
+ * stacks' state, read the base environment's checkpoint (its StackReference), use the state key
+ * only through S3, and use the base environment's secrets key (the PR stacks' secrets provider).
+ */
+export function prEnvironmentsCiRolePolicy(args: Omit<CiRolePolicyArgs, "kind" | "stack">): PolicyDocument {
+  const { project, managementAccountId: account, region } = args;
+  const bucket = `arn:aws:s3:::${stateBucketName(account)}`;
+  const objects = (patterns: readonly string[]) => patterns.map((k) => `${bucket}/${k}`);
+  const anyKey = `arn:aws:kms:${region}:${account}:key/*`;
+  const byAlias = (alias: string) => ({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": alias } });
+  return policy(
+    {
+      Sid: "AssumePrEnvironmentsRole",
+      Effect: "Allow",
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+      Resource: args.targetRoleArn,
+    },
+    { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket },
+    {
+      Sid: "ReadState",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: [
+        `${bucket}/${STATE_METADATA_KEY}`,
+        ...objects(stackStateKeys(project, PR_BASE_ENVIRONMENT).read),
+        ...objects(prStacksStateKeys(project).write),
+      ],
+    },
+    {
+      Sid: "WritePrState",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:DeleteObject"],
+      Resource: objects(prStacksStateKeys(project).write),
+    },
+    {
+      Sid: "StateKeyThroughS3",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: anyKey,
+      Condition: {
+        StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` },
+        ...byAlias(STATE_KEY_ALIAS),
+      },
+    },
+    {
+      Sid: "UseBaseSecretsKey",
+      Effect: "Allow",
+      Action: [...KEY_USE_ACTIONS],
+      Resource: anyKey,
+      Condition: byAlias(secretsKeyAlias(PR_BASE_ENVIRONMENT)),
+    },
+  );
 }

@@ -6,17 +6,21 @@ import {
   GATED_OUS,
   MEMBER_ACCOUNTS,
   type MemberAccountKey,
+  PR_BASE_ENVIRONMENT,
   STACK_ACCOUNTS,
   STACK_NAMES,
   STACKS,
   type StackName,
 } from "../core/environments";
+import { clusterName } from "../core/naming";
 import { toJson } from "../core/policy-document";
+import { PR_CI_ROLE_NAME } from "../core/pr-names";
 import { assumingProvider } from "../core/provider";
 import { assignmentMatrix } from "./assignments";
 import type { TrailDataEvents } from "./audit-policies";
 import { AuditTrail } from "./audit-trail";
 import { CiRoles, type CiTarget } from "./ci-roles";
+import { DeliveryRoles } from "./delivery-roles";
 import type {
   AuditConfig,
   CiConfig,
@@ -29,7 +33,7 @@ import { IdentityCenter } from "./identity-center";
 import { Organization } from "./organization";
 import { DEPLOY_ROLE_NAME, ORGANIZATION_ACCESS_ROLE_NAME, roleArn } from "./platform-roles";
 import { resourceControlPolicies } from "./rcp";
-import { Registries } from "./registry";
+import { CHART_PREFIX, Registries } from "./registry";
 import { identityCenterRoleArnPattern, roleArnPattern, serviceControlPolicies } from "./scp";
 import { secretsKeyAlias } from "./secrets-key-policy";
 import { SecretsKeys } from "./secrets-keys";
@@ -125,6 +129,28 @@ export function governanceStack(
     opts,
   );
 
+  // The delivery pipeline's CI roles: the chart publisher (main only) and PR environments (pull requests).
+  const prAccount = STACKS[PR_BASE_ENVIRONMENT].account as MemberAccountKey;
+  const delivery = new DeliveryRoles(
+    "delivery-roles",
+    {
+      naming,
+      repository: cfg.ci.repository,
+      region: cfg.region,
+      accountId: cfg.accountId,
+      project: cfg.project,
+      chartRepositoryPrefix: CHART_PREFIX,
+      prAccount: {
+        accountId: org.accountIds[prAccount],
+        clusterName: clusterName({ project: cfg.project, stack: PR_BASE_ENVIRONMENT }),
+        provider: members[prAccount],
+      },
+      operators,
+      oidcProviderArn: ci.oidcProviderArn,
+    },
+    opts,
+  );
+
   // Guardrails. SCP documents are static; the RCP names the organization id.
   const admin = identityCenterRoleArnPattern(cfg.identityCenter.adminPermissionSet);
   const scps = serviceControlPolicies({
@@ -177,6 +203,8 @@ export function governanceStack(
           region: cfg.region,
           adminPermissionSet: cfg.identityCenter.adminPermissionSet,
           secretsEditorPermissionSets: cfg.identityCenter.secretsEditorPermissionSets,
+          // PR environments' stacks use their base environment's secrets provider.
+          extraDeployRoleArns: stack === PR_BASE_ENVIRONMENT ? [roleArn(cfg.accountId, PR_CI_ROLE_NAME)] : [],
         }),
     },
     opts,
@@ -230,6 +258,9 @@ export function governanceStack(
       secretsKeyAliases: Object.fromEntries(STACK_NAMES.map((s) => [s, secretsKeyAlias(s)])),
       repositoryUrls: registries.repositoryUrls,
       securityAccountId: org.securityAccountId,
+      chartPublisherRoleArn: delivery.chartPublisherRoleArn,
+      prEnvironmentsCiRoleArn: delivery.prCiRoleArn,
+      prEnvironmentsRoleArn: delivery.prEnvironmentsRoleArn,
       auditBucket: audit.bucketName,
       auditAccessLogBucket: audit.accessLogBucketName,
       auditTrailArn: audit.trailArn,

@@ -14,8 +14,10 @@ export interface StackSecretsKeyArgs {
   readonly region: string;
   /** The Identity Center permission set of the platform administrators. */
   readonly adminPermissionSet: string;
-  /** Permission sets that may add secrets (encrypt only in the gated stacks). */
+  /** Permission sets that may add secrets (in the stacks that are not gated). */
   readonly secretsEditorPermissionSets: readonly string[];
+  /** Other management-account roles that deploy with this key (PR environments use their base's). */
+  readonly extraDeployRoleArns?: readonly string[];
 }
 
 /**
@@ -42,6 +44,7 @@ export function stackSecretsKeyPolicy(args: StackSecretsKeyArgs): PolicyDocument
     deployRoleArns: [
       roleArn(managementAccountId, ciRoleName("deploy", stack)),
       roleArn(environmentAccountId, DEPLOY_ROLE_NAME),
+      ...(args.extraDeployRoleArns ?? []),
     ],
     previewRoleArns: [roleArn(managementAccountId, ciRoleName("preview", stack))],
     developerPrincipalArns: args.secretsEditorPermissionSets.map((p) => identityCenterRoleArnPattern(p)),

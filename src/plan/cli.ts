@@ -13,7 +13,7 @@
 import * as fs from "node:fs";
 import { parseArgs as parseNodeArgs } from "node:util";
 import { ConfigError } from "../core/config-loader";
-import { STACK_NAMES, stackFileName } from "../core/environments";
+import { isPrStackName, PR_BASE_ENVIRONMENT, STACK_NAMES, stackFileName } from "../core/environments";
 import { evaluateAtRef, RefError, resolveCommit } from "./baseline";
 import { costChange, estimateCost, renderCostChange, renderCostMarkdown, renderCostText } from "./cost";
 import { diffPlans, renderDiffMarkdown, renderDiffText, summary } from "./diff";
@@ -27,10 +27,11 @@ import {
 } from "./policy-report";
 import { renderText, toPlanJson } from "./render";
 
-const USAGE = `usage: npm run plan -- --stack <${[...STACK_NAMES, BOOTSTRAP_PLAN_STACK].join("|")}> [--diff REF] [--cost] [--policy] [--json | --markdown] [--out FILE] [--root DIR]
+const USAGE = `usage: npm run plan -- --stack <${[...STACK_NAMES, BOOTSTRAP_PLAN_STACK].join("|")}|pr-<number>> [--diff REF] [--cost] [--policy] [--json | --markdown] [--out FILE] [--root DIR]
 
   --stack NAME   the stack to plan (reads Pulumi.NAME.yaml; "${BOOTSTRAP_PLAN_STACK}": the bootstrap program,
-                 which reads Pulumi.management.yaml)
+                 which reads Pulumi.management.yaml; pr-<number>: a PR environment, whose settings
+                 derive from ${stackFileName(PR_BASE_ENVIRONMENT)})
   --diff REF     compare with the stack at git ref REF (a branch, tag or commit): added, removed and
                  changed resources property by property, protected ones first, and the cost change
   --cost         the fixed monthly cost per component and in total, from src/plan/price-table.ts
@@ -100,6 +101,9 @@ function parse(argv: readonly string[]) {
 
 /** What the plan reads for a stack: its stack file, or for the bootstrap its project and the management file. */
 function source(stack: string): string {
+  if (isPrStackName(stack)) {
+    return `a PR environment on ${PR_BASE_ENVIRONMENT}, settings from ${stackFileName(PR_BASE_ENVIRONMENT)}`;
+  }
   return stack === BOOTSTRAP_PLAN_STACK
     ? "bootstrap/Pulumi.yaml and Pulumi.management.yaml"
     : stackFileName(stack);

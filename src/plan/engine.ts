@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
+import { parseBaseEnvironmentOutputs } from "../core/base-environment-outputs";
 import {
   findProjectRoot,
   PROJECT,
@@ -7,10 +8,10 @@ import {
   readStackFiles,
   useProjectRoot,
 } from "../core/config-loader";
-import { isStackName, MANAGEMENT_STACK, STACKS } from "../core/environments";
+import { MANAGEMENT_STACK, PR_BASE_ENVIRONMENT } from "../core/environments";
 import { parseManagementOutputs } from "../core/management-outputs";
 import { placeholderDecrypter, useSopsDecrypter } from "../secrets";
-import { parseStackConfig } from "../stack-config";
+import { parseAnyStackConfig } from "../stack-config";
 import { type MockContext, mockResource } from "./mock-state";
 import { BOOTSTRAP_PLAN_STACK, readStackConfig, toPulumiConfig } from "./stack-files";
 
@@ -79,7 +80,25 @@ async function resolveDeep(value: unknown): Promise<unknown> {
 
 // The runtime keeps one global state, so evaluations run one at a time.
 let queue: Promise<unknown> = Promise.resolve();
+/** Outputs of stacks evaluated with their committed config, by `<root>|<stack>`: what StackReferences read. */
 const outputsCache = new Map<string, Record<string, unknown>>();
+
+/**
+ * The outputs of `stack` evaluated with its committed config (what another stack's StackReference
+ * reads), from an evaluation already made in this process when there is one.
+ */
+async function committedOutputs(
+  stack: string,
+  root: string,
+  rootOption: string | undefined,
+): Promise<Record<string, unknown>> {
+  const key = `${root}|${stack}`;
+  const cached = outputsCache.get(key);
+  if (cached) return cached;
+  const outputs = (await evaluate(stack, { root: rootOption ?? root })).outputs;
+  outputsCache.set(key, outputs);
+  return outputs;
+}
 
 export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<PlanResult> {
   const run = queue.then(() => withoutStackCapture(() => evaluate(stack, options)));
@@ -119,7 +138,7 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   // Validated first, with exactly the inputs the program's loadConfig() sees, so a bad config
   // surfaces as the ConfigError itself before anything is registered, and the requested stack's
   // error is the one reported (not one from the management stack evaluated for its outputs).
-  parseStackConfig({
+  const cfg = parseAnyStackConfig({
     stack,
     project: PROJECT,
     config: values,
@@ -128,23 +147,28 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   });
 
   let stackOutputs = options.stackOutputs;
-  if (!stackOutputs && isStackName(stack) && STACKS[stack].role === "environment") {
-    let mgmt = options.root === undefined ? outputsCache.get(root) : undefined;
-    if (!mgmt) {
-      mgmt = (await evaluate(MANAGEMENT_STACK, { root, stackOutputs: {} })).outputs;
-      outputsCache.set(root, mgmt);
-    }
+  if (!stackOutputs && cfg.role === "environment") {
     // Served exactly as the contract says: an output the program reads but the contract does not
     // name would be missing on a real StackReference read, and fails here too.
+    const mgmt = await committedOutputs(MANAGEMENT_STACK, root, options.root);
     stackOutputs = {
       [MANAGEMENT_STACK]: parseManagementOutputs(mgmt, `organization/${PROJECT}/${MANAGEMENT_STACK}`),
+    };
+    useProjectRoot(options.root);
+  } else if (!stackOutputs && cfg.role === "pr") {
+    const base = await committedOutputs(PR_BASE_ENVIRONMENT, root, options.root);
+    stackOutputs = {
+      [PR_BASE_ENVIRONMENT]: parseBaseEnvironmentOutputs(
+        base,
+        `organization/${PROJECT}/${PR_BASE_ENVIRONMENT}`,
+      ),
     };
     useProjectRoot(options.root);
   }
 
   const ctx: MockContext = {
-    accountId: String(raw[`${PROJECT}:accountId`] ?? "000000000000"),
-    region: String(raw["aws:region"] ?? "eu-west-2"),
+    accountId: cfg.accountId,
+    region: cfg.region,
     stackOutputs: stackOutputs ?? {},
     providerRegions: new Map(),
   };
@@ -159,11 +183,11 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
     { values, secretKeys },
     async () => (await import("../program")).main,
   );
-  // The management stack planned with its committed config is exactly what the environments
-  // read: keep its outputs, so planning an environment afterwards does not evaluate it again.
-  if (stack === MANAGEMENT_STACK && options.root === undefined && options.configOverrides === undefined) {
-    outputsCache.set(root, result.outputs);
-  }
+  // A stack planned with its committed config is exactly what another stack's StackReference
+  // reads: keep its outputs, so planning that stack afterwards does not evaluate this one again.
+  const committed =
+    options.configOverrides === undefined || Object.keys(options.configOverrides).length === 0;
+  if (committed && options.stackOutputs === undefined) outputsCache.set(`${root}|${stack}`, result.outputs);
   return result;
 }
 

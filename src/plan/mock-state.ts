@@ -239,6 +239,19 @@ const STATE: Record<string, StateFn> = {
     id: String(parseInt(hex(name, 6), 16)),
     rulesetId: parseInt(hex(name, 6), 16),
   }),
+  // A LoadBalancer Service gets its load balancer's name from the AWS Load Balancer Controller.
+  "kubernetes:core/v1:Service": (name, inputs, ctx) =>
+    (inputs.spec as { type?: string } | undefined)?.type === "LoadBalancer"
+      ? {
+          status: {
+            loadBalancer: {
+              ingress: [
+                { hostname: `k8s-${hex(name, 8)}-${hex(`${name}lb`, 10)}.elb.${ctx.region}.amazonaws.com` },
+              ],
+            },
+          },
+        }
+      : {},
   "eks:index:Cluster": (name, _inputs, ctx) => {
     // Each account's cluster has its own endpoint (the management stack reaches the others').
     const id = hex(`${ctx.accountId}/${name}`, 32).toUpperCase();

@@ -22,7 +22,20 @@ const schemaCases: Case[] = [
   {
     what: "an unknown environment",
     overrides: { set: ["environment=staging"] },
-    expect: ["at '/environment'", "value must be one of 'dev', 'preprod', 'prod'"],
+    expect: [
+      "at '/environment'",
+      "'staging' does not match pattern '^(dev|preprod|prod|pr-[1-9][0-9]{0,5})$'",
+    ],
+  },
+  {
+    what: "a PR environment with a leading zero",
+    overrides: { set: ["environment=pr-0123"] },
+    expect: ["at '/environment'", "'pr-0123' does not match pattern"],
+  },
+  {
+    what: "a SecretStore name that is not a Kubernetes name",
+    overrides: { set: ["externalSecrets.secretStore=PR_Secrets"] },
+    expect: ["at '/externalSecrets/secretStore'"],
   },
   {
     what: "a string where the replica count goes",
@@ -196,17 +209,21 @@ describe("values.schema.json, through helm", () => {
     for (const fragment of c.expect) expect(failure.stderr).toContain(fragment);
   });
 
-  it("accepts exactly the environments whose values files ship with the chart", () => {
+  it("accepts the environments whose values files ship with the chart, and PR environments", () => {
     const schema = JSON.parse(readFileSync(path.join(CHART_DIR, "values.schema.json"), "utf8")) as {
-      properties: { environment: { enum: string[] } };
+      properties: { environment: { pattern: string } };
     };
-    expect(schema.properties.environment.enum).toEqual(["dev", "preprod", "prod"]);
-    for (const env of schema.properties.environment.enum) {
+    const pattern = new RegExp(schema.properties.environment.pattern);
+    for (const env of ["dev", "preprod", "prod"]) {
       const values = parse(readFileSync(path.join(CHART_DIR, `values-${env}.yaml`), "utf8")) as {
         environment: string;
       };
       expect(values.environment).toBe(env);
+      expect(pattern.test(env)).toBe(true);
     }
+    for (const pr of ["pr-1", "pr-123", "pr-999999"]) expect(pattern.test(pr), pr).toBe(true);
+    for (const bad of ["staging", "pr-0", "pr-01", "pr-", "PR-1", "pr-1234567"])
+      expect(pattern.test(bad), bad).toBe(false);
   });
 });
 

@@ -90,6 +90,7 @@ describe("Renovate", () => {
       "go:github.com/rhysd/actionlint",
       "go:github.com/getsops/sops/v3",
       "pypi:zizmor",
+      "go:go.k6.io/k6",
     ]);
     expect(extracted(".github/actions/tailnet/action.yml")).toEqual([
       { datasource: "github-releases", name: "tailscale/tailscale", version: VERSIONS.tailscale },

@@ -9,7 +9,6 @@ import { GATED_STACKS, STACK_NAMES, type StackName } from "../../src/core/enviro
 import { VERSIONS } from "../../src/core/versions";
 import { changedStacks, previewMatrix } from "../../src/delivery/changed-stacks";
 import {
-  CHART_RELEASE_TAG,
   deploymentEnvironments,
   REQUIRED_CHECKS,
   TAILNET_CLIENT_SECRETS,
@@ -70,7 +69,7 @@ const actionFiles = () => [
 /** Whether a step runs Pulumi against a real stack (the action with a command, or the CLI). */
 function runsPulumi(step: Step): boolean {
   if (step.uses && PULUMI_ACTION.test(step.uses)) return step.with?.command !== undefined;
-  return /\bpulumi (preview|up|refresh)\b/.test(step.run ?? "");
+  return /\bpulumi (preview|up|refresh|destroy)\b/.test(step.run ?? "");
 }
 
 /** The jobs (of every workflow) that run Pulumi against a stack. */
@@ -175,7 +174,14 @@ describe("GitHub workflows: supply chain", () => {
 describe("GitHub workflows: the private network", () => {
   it("join the tailnet in every job that runs Pulumi, before Pulumi runs", () => {
     const jobs = pulumiJobs();
-    expect(jobs.map(([n]) => n).sort()).toEqual(["ci.yml:preview", "drift.yml:drift", "pulumi-up.yml:up"]);
+    expect(jobs.map(([n]) => n).sort()).toEqual([
+      "ci.yml:preview",
+      "drift.yml:drift",
+      "pr-environment-reaper.yml:reap",
+      "pr-environment.yml:down",
+      "pr-environment.yml:up",
+      "pulumi-up.yml:up",
+    ]);
     for (const [name, job] of jobs) {
       const steps = job.steps ?? [];
       const join = steps.findIndex((s) => s.uses === TAILNET_ACTION);
@@ -312,15 +318,21 @@ describe("GitHub workflows: applies", () => {
         used.push([`${file}:${name}`, job.environment, push.branches ?? [], push.tags ?? []]);
       }
     }
-    // Literal environments: drift (scheduled from main) and management for chart releases (tags).
-    expect(used.map(([, env]) => env).sort()).toEqual(["drift", "management"]);
+    // Literal environments: drift (scheduled from main), the promotion stages, the PR environments.
+    expect([...new Set(used.map(([, env]) => env))].sort()).toEqual([
+      "dev",
+      "drift",
+      "pr-environments",
+      "preprod",
+      "prod",
+    ]);
     for (const [where, env, branches, tags] of used) {
       const spec = envs.get(env);
       expect(spec, where).toBeDefined();
       if (spec?.branches !== "any") for (const b of branches) expect(spec?.branches, where).toContain(b);
       for (const t of tags) expect(spec?.tags, where).toContain(t);
     }
-    expect(envs.get("management")?.tags).toEqual([CHART_RELEASE_TAG]);
+    for (const env of envs.values()) expect(env.tags, env.name).toEqual([]);
     // deploy.yml runs on main and passes the gated stacks' environments to pulumi-up.yml.
     for (const stack of GATED_STACKS) expect(envs.get(stack)?.branches).toEqual(["main"]);
   });
@@ -330,6 +342,12 @@ describe("GitHub workflows: read-only runs", () => {
   it("run previews and drift checks through the read-only preview roles, applies through the deploy roles", () => {
     for (const [name, job] of pulumiJobs()) {
       const creds = job.steps?.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      if (name.startsWith("pr-environment")) {
+        // PR environments deploy through their own CI role, whatever the job.
+        expect(String(creds?.with?.["role-to-assume"]), name).toMatch(/:role\/platform-ci-pr-environments$/);
+        expect(job.env?.PLATFORM_CI_ROLE, name).toBeUndefined();
+        continue;
+      }
       const kind = name === "pulumi-up.yml:up" ? "deploy" : "preview";
       expect(String(creds?.with?.["role-to-assume"]), name).toContain(`:role/platform-ci-${kind}-`);
       // The program then assumes platform-preview instead of platform:deployRoleArn.

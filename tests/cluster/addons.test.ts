@@ -33,7 +33,7 @@ const customResources = (p: PlanResult) =>
     (r) =>
       r.type.startsWith("kubernetes:") &&
       !/^kubernetes:(helm\.sh|karpenter\.)/.test(r.type) &&
-      !r.components.includes("gitops"),
+      !r.components.some((c) => c.startsWith("gitops")),
   );
 
 describe.each(STACKS)("%s add-ons", (stack) => {

@@ -139,12 +139,12 @@ describe.each(STACKS)("%s cluster", (stack) => {
       stack,
       "platform:cluster",
     ).access;
-    // The configured principals; ArgoCD's roles get theirs from the GitOps components (tests/gitops).
+    // The configured principals; ArgoCD's and the PR environments' roles get theirs from the GitOps components (tests/gitops).
     const entries = ofType(p, "aws:eks/accessEntry:AccessEntry").filter(
-      (e) => input(e, "type") === "STANDARD" && !e.components.includes("gitops"),
+      (e) => input(e, "type") === "STANDARD" && !e.components.some((c) => c.startsWith("gitops")),
     );
     const assoc = ofType(p, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter(
-      (a) => !a.components.includes("gitops"),
+      (a) => !a.components.some((c) => c.startsWith("gitops")),
     );
     const policyOf = (arn: string) => assoc.find((a) => input(a, "principalArn") === arn)?.inputs.policyArn;
     const [admin] = access.admin;

@@ -3,7 +3,6 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findProjectRoot } from "../../src/core/config-loader";
 import {
-  CHART_RELEASE_TAG,
   codeowners,
   deploymentEnvironments,
   REQUIRED_CHECKS,
@@ -122,11 +121,18 @@ describe("the repository's rules (management plan)", () => {
     expect(envs.map((e) => e.inputs.environment)).toEqual([
       "management",
       "prod",
+      "dev",
+      "preprod",
       "management-preview",
       "prod-preview",
       "drift",
+      "pr-environments",
     ]);
-    for (const e of envs.filter((x) => x.inputs.environment !== "drift")) {
+    const reviewed = deploymentEnvironments()
+      .filter((e) => e.reviewed)
+      .map((e) => e.name);
+    expect(reviewed).toEqual(["management", "prod", "management-preview", "prod-preview"]);
+    for (const e of envs.filter((x) => reviewed.includes(String(x.inputs.environment)))) {
       expect(e.inputs.reviewers).toEqual([{ teams: [expect.any(Number)] }]);
       expect(e.inputs.preventSelfReview).toBe(true);
     }
@@ -134,18 +140,13 @@ describe("the repository's rules (management plan)", () => {
       plan,
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
     ).map((p) => `${p.inputs.environment}:${p.inputs.branchPattern ?? `tag ${p.inputs.tagPattern}`}`);
-    expect(policies).toEqual([
-      "management:main",
-      `management:tag ${CHART_RELEASE_TAG}`,
-      "prod:main",
-      "drift:main",
-    ]);
+    expect(policies).toEqual(["management:main", "prod:main", "dev:main", "preprod:main", "drift:main"]);
     // Pull-request previews run from any branch: no branch policy on the preview environments.
     expect(
       deploymentEnvironments()
         .filter((e) => e.branches === "any")
         .map((e) => e.name),
-    ).toEqual(["management-preview", "prod-preview"]);
+    ).toEqual(["management-preview", "prod-preview", "pr-environments"]);
   });
 
   it("keeps .github/CODEOWNERS equal to what the config says: the platform team owns src/, the stack files and .github/", () => {

@@ -20,9 +20,6 @@ import {
   registrarAdmissionPolicyManifests,
   registrarGroup,
   registrarRbacManifests,
-  repositorySecretManifest,
-  TOKEN_REFRESH_SCRIPT,
-  tokenRefresherManifests,
 } from "../../src/gitops/gitops-manifests";
 import { assumedOnlyBy } from "../../src/governance/platform-roles";
 import { CHART_DIR, ENVIRONMENTS, renderChart, requireHelm } from "../chart/helm";
@@ -62,10 +59,6 @@ describe("ArgoCD objects are valid against their real schemas", () => {
     appProjectManifest({ registry: REGISTRY, clusterNames: CLUSTERS }),
     APPSET,
     secretFor("dev", true),
-    repositorySecretManifest(REGISTRY),
-    ...Object.values(
-      tokenRefresherManifests({ image: "public.ecr.aws/aws-cli/aws-cli:2.27.0", region: "eu-west-2" }),
-    ),
     ...ENVIRONMENTS.flatMap((environment) => {
       const own = { environment, clusterSecretName: clusterSecretName(`platform-${environment}-eks`) };
       return [
@@ -298,12 +291,6 @@ describe("cluster secrets", () => {
       tlsClientConfig: { insecure: false, caData: expect.any(String) },
     });
   });
-
-  it("the repository secret names the registry as an OCI Helm repository, without credentials", () => {
-    const r = repositorySecretManifest(REGISTRY);
-    expect(r.metadata.labels).toEqual({ "argocd.argoproj.io/secret-type": "repository" });
-    expect(r.stringData).toEqual({ name: "ecr-charts", type: "helm", enableOCI: "true", url: REGISTRY });
-  });
 });
 
 describe("Kubernetes RBAC of the hub and the spokes", () => {
@@ -382,30 +369,6 @@ describe("Kubernetes RBAC of the hub and the spokes", () => {
       );
     }
     expect(role.rules.flatMap((r) => r.verbs)).not.toContain("*");
-  });
-
-  it("the token refresher can read and patch the repository secret only, as a non-root job", () => {
-    const m = tokenRefresherManifests({
-      image: "public.ecr.aws/aws-cli/aws-cli:2.27.0",
-      region: "eu-west-2",
-    });
-    expect(m.role.rules).toEqual([
-      { apiGroups: [""], resources: ["secrets"], resourceNames: ["ecr-charts"], verbs: ["get", "patch"] },
-    ]);
-    expect(m.cronJob.spec.schedule).toBe("0 */6 * * *");
-    const pod = m.cronJob.spec.jobTemplate.spec.template.spec;
-    expect(pod.serviceAccountName).toBe(m.serviceAccount.metadata.name);
-    expect(pod.securityContext.runAsNonRoot).toBe(true);
-    expect(pod.containers[0]!.securityContext).toMatchObject({
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-    });
-    // Every variable the script reads is set on the container (it runs with `set -u`).
-    const env = pod.containers[0]!.env.map((e) => e.name);
-    const read = [...TOKEN_REFRESH_SCRIPT.matchAll(/\$([A-Z][A-Z_]+)/g)].map((m) => m[1]);
-    expect(read.length).toBeGreaterThan(0);
-    for (const name of read) expect(env, name).toContain(name);
-    expect(pod.containers[0]!.command).toEqual(["/bin/sh", "-c", TOKEN_REFRESH_SCRIPT]);
   });
 });
 

@@ -1,3 +1,4 @@
+import semver from "semver";
 import { describe, expect, it } from "vitest";
 import { ConfigError, readChartVersion } from "../../src/core/config-loader";
 import { compareVersions } from "../../src/gitops/gitops-config";
@@ -79,9 +80,9 @@ describe("platform:gitops in the environments", () => {
   });
 
   it("the chart version cannot be newer than charts/payments/Chart.yaml", () => {
-    expect(CHART_VERSION).toBe("0.2.0");
-    expect(issues("preprod", gitops("preprod", { chartVersion: "0.3.0" }))).toMatch(
-      /platform:gitops\.chartVersion: 0\.3\.0 is newer than charts\/payments\/Chart\.yaml \(0\.2\.0\): no such chart can have been released; release it first \(tag payments-chart-v<version>\)/,
+    const next = semver.inc(String(CHART_VERSION), "minor")!;
+    expect(issues("preprod", gitops("preprod", { chartVersion: next }))).toContain(
+      `platform:gitops.chartVersion: ${next} is newer than charts/payments/Chart.yaml (${CHART_VERSION}): no such chart can have been released; release it first (a chart change merged to main is released by .github/workflows/chart.yml)`,
     );
   });
 
@@ -115,7 +116,22 @@ describe("platform:gitops in the management stack", () => {
   it("serves the three environments from the payments chart repository", () => {
     const cfg = configWith("management", {});
     if (cfg.role !== "management") throw new Error("not management");
-    expect(cfg.gitops).toEqual({ environments: ["dev", "preprod", "prod"], chartRepository: "payments" });
+    expect(cfg.gitops).toEqual({
+      environments: ["dev", "preprod", "prod"],
+      chartRepository: "payments",
+      api: { hostname: "argocd.platform.payments.example.com", hostedZoneId: "Z04182736PLATFORM01" },
+    });
+  });
+
+  it("ArgoCD's API needs a DNS name and a hosted zone", () => {
+    const api = (v: unknown) => gitops("management", { api: v });
+    expect(issues("management", api({ hostname: "ArgoCD", hostedZoneId: "Z04182736PLATFORM01" }))).toMatch(
+      /platform:gitops\.api\.hostname: expected a lowercase DNS name such as argocd\.platform\.example\.com/,
+    );
+    expect(issues("management", api({ hostname: "argocd.example.com", hostedZoneId: "zone" }))).toMatch(
+      /platform:gitops\.api\.hostedZoneId: expected a Route 53 hosted zone id/,
+    );
+    expect(issues("management", api(undefined))).toMatch(/platform:gitops\.api: required key is missing/);
   });
 
   it("the chart repository must be one of the registries", () => {

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { VERSIONS } from "../../src/core/versions";
 import { named, ofType, type PlanResult, planStack, stackValue } from "../support/harness";
 import { validateObject } from "../support/k8s-schema";
 import { allows } from "../support/policy-evaluator";
@@ -226,60 +225,6 @@ describe("the payments project and ApplicationSet", () => {
       repoURL: plan.outputs.chartRegistry,
       chart: "payments",
     });
-  });
-});
-
-describe("the chart registry's credentials", () => {
-  it("a repository secret for the registry, kept fresh by a CronJob every 6 hours", () => {
-    const secret = object(plan, "kubernetes:core/v1:Secret", "argocd-repository-charts");
-    expect(validateObject(secret)).toEqual([]);
-    expect(secret.metadata.labels).toEqual({ "argocd.argoproj.io/secret-type": "repository" });
-    expect(secret.stringData).toEqual({
-      name: "ecr-charts",
-      type: "helm",
-      enableOCI: "true",
-      url: plan.outputs.chartRegistry,
-    });
-    const cron = object(plan, "kubernetes:batch/v1:CronJob", "ecr-chart-token") as unknown as {
-      spec: {
-        schedule: string;
-        jobTemplate: {
-          spec: { template: { spec: { serviceAccountName: string; containers: { image: string }[] } } };
-        };
-      };
-    };
-    expect(validateObject(cron)).toEqual([]);
-    expect(cron.spec.schedule).toBe("0 */6 * * *");
-    const pod = cron.spec.jobTemplate.spec.template.spec;
-    expect(pod.containers[0]!.image).toBe(
-      `${VERSIONS.images.awsCli.repository}:${VERSIONS.images.awsCli.tag}`,
-    );
-    expect(pod.serviceAccountName).toBe("ecr-chart-token");
-    for (const [type, name] of [
-      ["kubernetes:core/v1:ServiceAccount", "ecr-chart-token"],
-      ["kubernetes:rbac.authorization.k8s.io/v1:Role", "ecr-chart-token"],
-      ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "ecr-chart-token"],
-    ] as const) {
-      expect(validateObject(object(plan, type, name)), `${type} ${name}`).toEqual([]);
-    }
-  });
-
-  it("the refresher's role can get a registry token and pull charts, nothing else, through Pod Identity", () => {
-    const assoc = named(
-      plan,
-      "aws:eks/podIdentityAssociation:PodIdentityAssociation",
-      "argocd-ecr-token-pod-identity",
-    );
-    expect(assoc.inputs).toMatchObject({ namespace: "argocd", serviceAccount: "ecr-chart-token" });
-    const permissions = doc(
-      named(plan, "aws:iam/rolePolicy:RolePolicy", "argocd-ecr-token-policy").inputs.policy,
-    );
-    const can = (action: string, resource: string) => allows(permissions, { action, resource });
-    expect(can("ecr:GetAuthorizationToken", "*")).toBe(true);
-    expect(can("ecr:BatchGetImage", `arn:aws:ecr:eu-west-2:${MGMT}:repository/charts/payments`)).toBe(true);
-    expect(can("ecr:BatchGetImage", `arn:aws:ecr:eu-west-2:${MGMT}:repository/payments-api`)).toBe(false);
-    expect(can("ecr:PutImage", `arn:aws:ecr:eu-west-2:${MGMT}:repository/charts/payments`)).toBe(false);
-    expect(can("sts:AssumeRole", "*")).toBe(false);
   });
 });
 

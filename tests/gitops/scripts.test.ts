@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CHAINED_TOKEN_SCRIPT, clusterApiOf, roleKubeconfig } from "../../src/cluster/kubeconfig";
-import { TOKEN_REFRESH_SCRIPT } from "../../src/gitops/gitops-manifests";
 
 const API = { server: "https://ABC.gr7.eu-west-2.eks.amazonaws.com", caData: "LS0tLS1CRUdJTg==" };
 const DEPLOY = "arn:aws:iam::529381746102:role/platform-deploy";
@@ -146,53 +145,5 @@ describe("the registrar's kubeconfig", () => {
         stdio: "pipe",
       }),
     ).toThrow();
-  });
-});
-
-describe("the ECR token refresher's script", () => {
-  it("asks ECR for a token and merges it as the repository secret's password through the API", () => {
-    const { bin, log } = fakeBin({ aws: "eyJwYXlsb2FkIjoi", curl: "" });
-    const sa = mkdtempSync(path.join(tmpdir(), "sa-"));
-    dirs.push(sa);
-    writeFileSync(path.join(sa, "token"), "sa-token");
-    writeFileSync(path.join(sa, "ca.crt"), "ca");
-    const out = execFileSync("/bin/sh", ["-c", TOKEN_REFRESH_SCRIPT], {
-      encoding: "utf8",
-      env: {
-        PATH: `${bin}:/usr/bin:/bin`,
-        AWS_REGION: "eu-west-2",
-        NAMESPACE: "argocd",
-        SECRET: "ecr-charts",
-        SERVICE_ACCOUNT_DIR: sa,
-        KUBERNETES_API: "https://api.test",
-      },
-    });
-    expect(out.trim()).toBe("refreshed argocd/ecr-charts");
-    const calls = readFileSync(log, "utf8").trim().split("\n");
-    expect(calls[0]).toMatch(/^aws \[ecr\] \[get-login-password\] \[--region\] \[eu-west-2\]/);
-    expect(calls[1]).toContain("[-X] [PATCH]");
-    expect(calls[1]).toContain("[https://api.test/api/v1/namespaces/argocd/secrets/ecr-charts]");
-    expect(calls[1]).toContain("[Authorization: Bearer sa-token]");
-    expect(calls[1]).toContain("[Content-Type: application/merge-patch+json]");
-    expect(JSON.parse(calls[2]!)).toEqual({ stringData: { username: "AWS", password: "eyJwYXlsb2FkIjoi" } });
-  });
-
-  it("stops when ECR gives no token, writing nothing", () => {
-    const { bin, log } = fakeBin({ curl: "" });
-    writeFileSync(path.join(bin, "aws"), "#!/bin/sh\nexit 255\n");
-    expect(() =>
-      execFileSync("/bin/sh", ["-c", TOKEN_REFRESH_SCRIPT], {
-        env: {
-          PATH: `${bin}:/usr/bin:/bin`,
-          AWS_REGION: "eu-west-2",
-          NAMESPACE: "argocd",
-          SECRET: "s",
-          SERVICE_ACCOUNT_DIR: "/nonexistent",
-          KUBERNETES_API: "https://api.test",
-        },
-        stdio: "pipe",
-      }),
-    ).toThrow();
-    expect(() => readFileSync(log, "utf8")).toThrow();
   });
 });

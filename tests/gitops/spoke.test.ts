@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { PR_BASE_ENVIRONMENT } from "../../src/core/environments";
 import { MOCK_GATEWAY_CIDRS } from "../../src/plan/mock-state";
 import { type K8sObject, renderChart } from "../chart/helm";
 import { VARIANT_CHART_VERSION } from "../support/evaluations";
@@ -99,7 +100,20 @@ describe.each(ENVS)("%s as a spoke", (env) => {
     expect(binding.subjects).toEqual([
       { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "platform:argocd-deployer" },
     ]);
-    expect(p.resources.filter((r) => /ClusterRole/.test(r.type))).toEqual([]);
+    // No cluster-wide write for the deployer anywhere. ClusterRoles exist only on the PR
+    // environments' base cluster, where the deployer's one cluster-wide binding is read-only
+    // (see tests/gitops/delivery.test.ts).
+    const clusterWide = p.resources.filter((r) => /ClusterRole/.test(r.type));
+    expect(clusterWide.every((r) => r.components.includes("gitops-pr-environments"))).toBe(true);
+    expect(clusterWide.length > 0).toBe(env === PR_BASE_ENVIRONMENT);
+    const deployerBindings = clusterWide.filter(
+      (r) =>
+        r.type.endsWith(":ClusterRoleBinding") &&
+        (r.inputs.subjects as { name: string }[]).some((x) => x.name === "platform:argocd-deployer"),
+    );
+    expect(deployerBindings.map((b) => (b.inputs.roleRef as { name: string }).name)).toEqual(
+      env === PR_BASE_ENVIRONMENT ? ["argocd-deployer-read"] : [],
+    );
   });
 
   it("creates the payments namespace itself, restricted by Pod Security Admission, kept when the resource goes", () => {
@@ -161,7 +175,12 @@ describe.each(ENVS)("%s as a spoke", (env) => {
       },
     });
     const { server, config, ...rest } = secret.stringData;
-    expect(rest).toEqual({ name: `platform-${env}-eks`, namespaces: "payments", clusterResources: "false" });
+    // The PR environments' base cluster is watched in every namespace (the chart's kinds only).
+    expect(rest).toEqual(
+      env === PR_BASE_ENVIRONMENT
+        ? { name: `platform-${env}-eks`, clusterResources: "false" }
+        : { name: `platform-${env}-eks`, namespaces: "payments", clusterResources: "false" },
+    );
     expect(server).toMatch(/^https:\/\/[0-9A-F]{32}\.gr7\.eu-west-2\.eks\.amazonaws\.com$/);
     expect(server).not.toBe(plans.management.outputs.argocdClusterEndpoint);
     const parsed = JSON.parse(config!) as {

@@ -130,4 +130,15 @@ describe("npm run plan", () => {
       expect(r.stderr).toMatch(/^plan: [\s\S]*usage: npm run plan/);
     }
   });
+
+  it("exits 2 on a malformed PR environment name, naming the expected form", async () => {
+    for (const name of ["pr-0123", "pr-abc", "PR-7"]) {
+      const result = await plan("--stack", name);
+      expect(result.code, name).toBe(2);
+      expect(result.stderr).toContain(
+        `"${name}" is not a PR environment stack name: expected pr-<number>, the pull request's number without leading zeros (pr-123)`,
+      );
+      expect(result.stdout).toBe("");
+    }
+  });
 });

@@ -70,11 +70,16 @@ export const VARIANTS = {
 
 export type VariantName = keyof typeof VARIANTS;
 
-/** Everything the global setup evaluates, by id: the stacks by name, the bootstrap program, the variants. */
+/** The PR environment the suite plans (any number; its base environment's outputs come from the run). */
+export const PR_STACK = "pr-123";
+
+/** Everything the global setup evaluates, by id: the stacks by name, the bootstrap program, a PR environment, the variants. */
 export function evaluations(): Record<string, Evaluation> {
   return {
     ...Object.fromEntries(STACK_NAMES.map((s) => [s, { stack: s }])),
     [BOOTSTRAP_PLAN_STACK]: { stack: BOOTSTRAP_PLAN_STACK },
+    // Evaluated after its base environment, whose outputs it reads (cheap: only its own resources).
+    [PR_STACK]: { stack: PR_STACK },
     ...VARIANTS,
   };
 }

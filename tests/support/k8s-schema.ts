@@ -13,7 +13,9 @@ import { AnalysisTemplate, Rollout } from "@kubernetes-models/argo-rollouts/argo
 import {
   ClusterSecretStore,
   ExternalSecret,
+  SecretStore,
 } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
+import { ECRAuthorizationToken } from "@kubernetes-models/external-secrets/generators.external-secrets.io/v1alpha1";
 import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
 import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
 import {
@@ -24,7 +26,12 @@ import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { CronJob, Job } from "kubernetes-models/batch/v1";
 import { Ingress, IngressClass, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
-import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import {
+  ClusterRole,
+  ClusterRoleBinding,
+  Role,
+  RoleBinding,
+} from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import { Namespace, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
 
 /**
@@ -57,6 +64,8 @@ export const VALIDATORS: ReadonlyMap<string, ModelClass> = new Map([
   entry(AnalysisTemplate),
   entry(ExternalSecret),
   entry(ClusterSecretStore),
+  // A PR environment's namespace (src/pr/pr-manifests.ts).
+  entry(SecretStore),
   entry(NodePool),
   entry(EC2NodeClass),
   entry(IngressClass),
@@ -69,9 +78,14 @@ export const VALIDATORS: ReadonlyMap<string, ModelClass> = new Map([
   entry(Role),
   entry(RoleBinding),
   entry(CronJob),
-  // The registrars' admission policies in the hub (src/gitops/gitops-manifests.ts).
+  // The registrars' admission policies in the hub, and what PR environments may do on the base cluster
+  // (src/gitops/gitops-manifests.ts, src/gitops/delivery-manifests.ts).
   entry(ValidatingAdmissionPolicy),
   entry(ValidatingAdmissionPolicyBinding),
+  entry(ClusterRole),
+  entry(ClusterRoleBinding),
+  // The chart registry's token generator (application delivery).
+  entry(ECRAuthorizationToken),
   // The data-grants Job of the environment stacks (src/data/data-grants.ts).
   entry(Job),
 ]);

@@ -79,6 +79,17 @@ app.kubernetes.io/component: {{ .name }}
 {{- printf "%s-env" (include "payments.workloadFullname" .) -}}
 {{- end -}}
 
+{{/* The store every ExternalSecret reads through: the namespaced SecretStore when set, else the ClusterSecretStore. */}}
+{{- define "payments.secretStoreRef" -}}
+{{- if .Values.externalSecrets.secretStore -}}
+kind: SecretStore
+name: {{ .Values.externalSecrets.secretStore }}
+{{- else -}}
+kind: ClusterSecretStore
+name: {{ .Values.externalSecrets.clusterSecretStore }}
+{{- end -}}
+{{- end -}}
+
 {{/* Path of a workload's secret in AWS Secrets Manager. Call with (dict "root" $ "name" $name). */}}
 {{- define "payments.secretKey" -}}
 {{- printf "%s/payments/%s" .root.Values.environment .name -}}
