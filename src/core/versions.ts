@@ -59,19 +59,26 @@ export const VERSIONS = {
   },
   /** Container images the platform runs itself, outside any chart. */
   images: {
-    /** ArgoCD's ECR token refresher (AWS CLI v2 on Amazon Linux 2, which ships curl). */
-    awsCli: { repository: "public.ecr.aws/aws-cli/aws-cli", tag: "2.27.0" },
     /**
      * Third-party images the environment clusters run, mirrored into the management ECR (immutable
-     * tags; README, "Mirrored images"): repositories under the management registry.
+     * tags; README, "Images before the first environment"): `repository` under the management
+     * registry, copied from `upstream` (where Renovate looks for new tags).
      */
     mirrored: {
       /** The data-grants Job's AWS step (AWS CLI v2 with curl, which signs SigV4). */
-      awsCli: { repository: "mirror/aws-cli/aws-cli", tag: "2.27.0" },
+      awsCli: {
+        upstream: "public.ecr.aws/aws-cli/aws-cli",
+        repository: "mirror/aws-cli/aws-cli",
+        tag: "2.27.0",
+      },
       /** The data-grants Job's PostgreSQL client (psql of the engine's major version). */
-      postgres: { repository: "mirror/library/postgres", tag: "16.9" },
+      postgres: {
+        upstream: "public.ecr.aws/docker/library/postgres",
+        repository: "mirror/library/postgres",
+        tag: "16.9",
+      },
       /** The payments chart's smoke test (its `analysis.smokeTest.image`). */
-      curl: { repository: "mirror/curlimages/curl", tag: "8.11.1" },
+      curl: { upstream: "curlimages/curl", repository: "mirror/curlimages/curl", tag: "8.11.1" },
     },
   },
   /** Tailscale on the VPN subnet routers (package version from pkgs.tailscale.com, stable track). */

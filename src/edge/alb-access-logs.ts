@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { boundedName, type NameContext, nameTag } from "../core/naming";
+import { boundedName, type NameContext } from "../core/naming";
 import { toJson } from "../core/policy-document";
 import { privateBucket } from "../core/private-bucket";
 import { albLogBucketPolicy } from "./log-policies";

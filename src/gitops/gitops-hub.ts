@@ -5,7 +5,7 @@ import type { Cluster } from "../cluster";
 import { type NameContext, nameTag } from "../core/naming";
 import { toJson } from "../core/policy-document";
 import { assumedOnlyBy, type Operators } from "../governance";
-import { chartPullPermissions, registrarRoleName } from "./gitops-iam";
+import { registrarRoleName } from "./gitops-iam";
 import {
   applicationSetManifest,
   appProjectManifest,

@@ -74,8 +74,11 @@ describe("Renovate", () => {
         version,
       });
     }
-    const cli = VERSIONS.images.awsCli;
-    expect(found).toContainEqual({ datasource: "docker", name: cli.repository, version: cli.tag });
+    // Mirrored images are looked up where they are copied from, never under the mirror's path.
+    for (const image of Object.values(VERSIONS.images.mirrored)) {
+      expect(found).toContainEqual({ datasource: "docker", name: image.upstream, version: image.tag });
+      expect(found.map((f) => f.name)).not.toContain(image.repository);
+    }
     expect(found).toContainEqual({
       datasource: "github-releases",
       name: "tailscale/tailscale",

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { findProjectRoot } from "../../src/core/config-loader";
 import { STACK_NAMES } from "../../src/core/environments";
+import { VERSIONS } from "../../src/core/versions";
 import { STACK_FILES } from "../core/config-fixtures";
 import { stacksTableProblems } from "../support/readme-checks";
 
@@ -49,5 +50,17 @@ describe("README", () => {
 
   it("has one row per stack in its Stacks table, in the list's order, with account, VPC, promotion and gate", () => {
     expect(stacksTableProblems(readme, STACK_FILES)).toEqual([]);
+  });
+
+  it("copies every mirrored image from its upstream at the pinned tag, and nothing else", () => {
+    const copies = [...readme.matchAll(/^\s*crane copy (\S+) \S+?\.amazonaws\.com\/(\S+)$/gm)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    const expected = Object.values(VERSIONS.images.mirrored).map((i) => [
+      `${i.upstream}:${i.tag}`,
+      `${i.repository}:${i.tag}`,
+    ]);
+    expect(copies.sort()).toEqual(expected.sort());
   });
 });

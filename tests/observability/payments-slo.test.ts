@@ -72,7 +72,8 @@ describe("the payments SLO definition", () => {
   });
 
   it("takes the smoke test's curl from the pinned mirror", () => {
-    expect(CHART_VALUES.analysis.smokeTest.image).toMatchObject(VERSIONS.images.mirrored.curl);
+    const { repository, tag } = VERSIONS.images.mirrored.curl;
+    expect(CHART_VALUES.analysis.smokeTest.image).toMatchObject({ repository, tag });
   });
 });
 
