@@ -3,9 +3,10 @@ import { defineConfig } from "vitest/config";
 /**
  * Every stack is evaluated once per run, before any test file starts (tests/support/global-setup.ts);
  * test files read those evaluations, so most of them load no Pulumi runtime at all and share one
- * module graph per worker (`isolate: false`: each module is transformed and loaded once per worker,
- * not once per file). Files that run the Pulumi engine themselves or replace modules with `vi.mock`
- * keep a fresh module graph each (project "isolated").
+ * worker process and module graph (`isolate: false`: each module is transformed and loaded once per
+ * worker, not once per file; tests/support/shared-state.ts fails a file that leaves the process
+ * changed). Files that replace modules with `vi.mock` or must load the program afresh keep a fresh
+ * module graph each (project "isolated").
  */
 const ISOLATED = ["tests/plan/cli.test.ts", "tests/core/fourth-environment.test.ts"];
 
@@ -15,7 +16,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // The forks pool reuses its worker processes only when its own `isolate` is off (the pool reads
+    // the root setting); each project then says whether its files share a module graph.
+    poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false } },
     reporters: ["default"],
     projects: [
       {
@@ -25,10 +28,19 @@ export default defineConfig({
           include: ["tests/**/*.test.ts"],
           exclude: ISOLATED,
           isolate: false,
+          setupFiles: ["tests/support/shared-state.ts"],
           globalSetup: ["tests/support/global-setup.ts"],
         },
       },
-      { extends: true, test: { name: "isolated", include: ISOLATED, isolate: true } },
+      {
+        extends: true,
+        test: {
+          name: "isolated",
+          include: ISOLATED,
+          isolate: true,
+          poolOptions: { forks: { isolate: true } },
+        },
+      },
     ],
   },
 });

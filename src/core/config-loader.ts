@@ -235,9 +235,14 @@ export function parseConfig<M extends StackSettings, E extends StackSettings>(
 
 let rootOverride: string | undefined;
 
-/** Points config loading at another project directory (the offline plan's `--root`). */
-export function useProjectRoot(dir: string | undefined): void {
+/**
+ * Points config loading at another project directory (the offline plan's `--root`) and returns
+ * the previous setting, for the caller to restore.
+ */
+export function useProjectRoot(dir: string | undefined): string | undefined {
+  const previous = rootOverride;
   rootOverride = dir === undefined ? undefined : path.resolve(dir);
+  return previous;
 }
 
 /** The directory holding Pulumi.yaml: the override, else found walking up from `from`. */

@@ -95,13 +95,16 @@ async function committedOutputs(
   const key = `${root}|${stack}`;
   const cached = outputsCache.get(key);
   if (cached) return cached;
-  const outputs = (await evaluate(stack, { root: rootOption ?? root })).outputs;
+  const outputs = (await withRoot(rootOption ?? root, () => evaluate(stack, { root: rootOption ?? root })))
+    .outputs;
   outputsCache.set(key, outputs);
   return outputs;
 }
 
 export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<PlanResult> {
-  const run = queue.then(() => withoutStackCapture(() => evaluate(stack, options)));
+  const run = queue.then(() =>
+    withoutStackCapture(() => withRoot(options.root, () => evaluate(stack, options))),
+  );
   queue = run.catch(() => undefined);
   return run;
 }
@@ -112,6 +115,16 @@ export function evaluateStack(stack: string, options: EvaluateOptions = {}): Pro
  * evaluation's time. The offline evaluation reports errors by message (a ConfigError names stack
  * file and key), so it runs with stack capture off; `PLATFORM_PLAN_DEBUG=1` keeps the stacks.
  */
+/** Runs with config loading pointed at `root` (the `--root` directory), and back afterwards. */
+async function withRoot<T>(root: string | undefined, run: () => Promise<T>): Promise<T> {
+  const previous = useProjectRoot(root);
+  try {
+    return await run();
+  } finally {
+    useProjectRoot(previous);
+  }
+}
+
 async function withoutStackCapture<T>(run: () => Promise<T>): Promise<T> {
   if (process.env.PLATFORM_PLAN_DEBUG) return run();
   const limit = Error.stackTraceLimit;
@@ -126,7 +139,6 @@ async function withoutStackCapture<T>(run: () => Promise<T>): Promise<T> {
 export { BOOTSTRAP_PLAN_STACK } from "./stack-files";
 
 async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanResult> {
-  useProjectRoot(options.root);
   const root = findProjectRoot();
   if (stack === BOOTSTRAP_PLAN_STACK) return evaluateBootstrap(root);
   const raw = readStackConfig(stack, root);
@@ -154,7 +166,6 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
     stackOutputs = {
       [MANAGEMENT_STACK]: parseManagementOutputs(mgmt, `organization/${PROJECT}/${MANAGEMENT_STACK}`),
     };
-    useProjectRoot(options.root);
   } else if (!stackOutputs && cfg.role === "pr") {
     const base = await committedOutputs(PR_BASE_ENVIRONMENT, root, options.root);
     stackOutputs = {
@@ -163,7 +174,6 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
         `organization/${PROJECT}/${PR_BASE_ENVIRONMENT}`,
       ),
     };
-    useProjectRoot(options.root);
   }
 
   const ctx: MockContext = {
