@@ -13,17 +13,7 @@ import {
   renderCostText,
 } from "../../src/plan/cost";
 import { PRICE_TABLE } from "../../src/plan/price-table";
-import { type PlannedResource, type PlanResult, planStack } from "../support/harness";
-
-type Mutable = { -readonly [K in keyof PlannedResource]: PlannedResource[K] };
-
-function changed(plan: PlanResult, change: (resources: Mutable[]) => void): PlanResult {
-  const copy = structuredClone({ ...plan, resources: [...plan.resources] }) as PlanResult & {
-    resources: Mutable[];
-  };
-  change(copy.resources);
-  return copy;
-}
+import { changed, planStack } from "../support/harness";
 
 const month = (hourly: number) => hourly * PRICE_TABLE.hoursPerMonth;
 

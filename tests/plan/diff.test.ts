@@ -15,17 +15,7 @@ import {
   renderDiffText,
 } from "../../src/plan/diff";
 import { MOCK_SECRET } from "../../src/plan/engine";
-import { type PlannedResource, type PlanResult, planStack } from "../support/harness";
-
-type Mutable = { -readonly [K in keyof PlannedResource]: PlannedResource[K] };
-
-function changed(plan: PlanResult, change: (resources: Mutable[]) => void): PlanResult {
-  const copy = structuredClone({ ...plan, resources: [...plan.resources] }) as PlanResult & {
-    resources: Mutable[];
-  };
-  change(copy.resources);
-  return copy;
-}
+import { changed, type MutableResource as Mutable, planStack } from "../support/harness";
 
 const byName = (resources: Mutable[], type: string, name: string) => {
   const r = resources.find((x) => x.type === type && x.name === name);

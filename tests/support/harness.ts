@@ -41,6 +41,17 @@ export async function planVariant(name: VariantName): Promise<PlanResult> {
   return read(name);
 }
 
+export type MutableResource = { -readonly [K in keyof PlannedResource]: PlannedResource[K] };
+
+/** A deep copy of a shared plan with its resources changed (the shared plan stays as it is). */
+export function changed(plan: PlanResult, change: (resources: MutableResource[]) => void): PlanResult {
+  const copy = structuredClone({ ...plan, resources: [...plan.resources] }) as PlanResult & {
+    resources: MutableResource[];
+  };
+  change(copy.resources);
+  return copy;
+}
+
 export function ofType(plan: PlanResult, type: string): PlannedResource[] {
   return plan.resources.filter((r) => r.type === type);
 }
