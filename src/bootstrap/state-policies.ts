@@ -1,8 +1,14 @@
 import { MANAGEMENT_STACK, PR_BASE_ENVIRONMENT, STACK_NAMES } from "../core/environments";
-import { accountRootArn, type PolicyDocument, type PolicyStatement, policy } from "../core/policy-document";
+import {
+  accountAdministersKey,
+  accountRootArn,
+  type PolicyDocument,
+  type PolicyStatement,
+  policy,
+} from "../core/policy-document";
 import { PR_CI_ROLE_NAME } from "../core/pr-names";
 import { prStacksStateKeys, STATE_METADATA_KEY, stackStateKeys } from "../core/state-backend";
-import { ciRoleName, KEY_ADMIN_ACTIONS, roleArn } from "../governance";
+import { ciRoleName, roleArn } from "../governance";
 
 export interface StatePolicyArgs {
   /** The management account: the bucket, its key and the CI roles live there. */
@@ -128,13 +134,7 @@ export function stateKeyPolicy(args: StatePolicyArgs): PolicyDocument {
     roleArn(account, PR_CI_ROLE_NAME),
   ];
   return policy(
-    {
-      Sid: "KeyAccountAdministers",
-      Effect: "Allow",
-      Principal: { AWS: accountRootArn(account) },
-      Action: [...KEY_ADMIN_ACTIONS],
-      Resource: "*",
-    },
+    accountAdministersKey(account, "KeyAccountAdministers"),
     {
       Sid: "AdminsUse",
       Effect: "Allow",

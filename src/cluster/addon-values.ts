@@ -1,5 +1,5 @@
 import type { PolicyDocument } from "../core/policy-document";
-import { policy } from "../core/policy-document";
+import { policy, SECRETS_READ_ACTIONS } from "../core/policy-document";
 import { CRITICAL_ADDONS_TOLERATION, SYSTEM_NODE_SELECTOR } from "./system-nodes";
 
 /**
@@ -289,12 +289,7 @@ export function externalSecretsPolicy(a: {
     {
       Sid: "ReadThisEnvironmentsSecrets",
       Effect: "Allow",
-      Action: [
-        "secretsmanager:GetSecretValue",
-        "secretsmanager:DescribeSecret",
-        "secretsmanager:GetResourcePolicy",
-        "secretsmanager:ListSecretVersionIds",
-      ],
+      Action: [...SECRETS_READ_ACTIONS],
       Resource: secrets,
     },
     {

@@ -60,6 +60,45 @@ export function accountRootArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:root`;
 }
 
+/**
+ * What key administrators may do: manage, rotate, tag, delete, but not use the key, and not create
+ * grants (a grant could hand decryption to anyone).
+ */
+export const KEY_ADMIN_ACTIONS: readonly string[] = [
+  "kms:Describe*",
+  "kms:Get*",
+  "kms:List*",
+  "kms:CreateAlias",
+  "kms:UpdateAlias",
+  "kms:DeleteAlias",
+  "kms:PutKeyPolicy",
+  "kms:UpdateKeyDescription",
+  "kms:EnableKey",
+  "kms:DisableKey",
+  "kms:EnableKeyRotation",
+  "kms:DisableKeyRotation",
+  "kms:RotateKeyOnDemand",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:RevokeGrant",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+];
+
+/**
+ * The key policy statement by which IAM of the key's account may administer the key but never use
+ * it (the guard against a key nobody can manage; who uses it is said by the key's other statements).
+ */
+export function accountAdministersKey(accountId: string, sid = "AccountAdministersKey"): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { AWS: accountRootArn(accountId) },
+    Action: [...KEY_ADMIN_ACTIONS],
+    Resource: "*",
+  };
+}
+
 /** Throws unless `accountId` is a 12-digit AWS account id. */
 export function assertAccountId(accountId: string, what = "account id"): void {
   if (!/^\d{12}$/.test(accountId)) throw new Error(`${what} "${accountId}" is not a 12-digit AWS account id`);
@@ -99,6 +138,22 @@ export function assertUniqueSids(doc: PolicyDocument, what: string): PolicyDocum
 export function iamRoleArn(accountId: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role/${roleName}`;
 }
+
+/** What reading a secret takes (what External Secrets calls: the value, its metadata and versions). */
+export const SECRETS_READ_ACTIONS: readonly string[] = [
+  "secretsmanager:GetSecretValue",
+  "secretsmanager:DescribeSecret",
+  "secretsmanager:GetResourcePolicy",
+  "secretsmanager:ListSecretVersionIds",
+];
+
+/** What consuming an SQS queue takes: receive, delete, extend the visibility, read its attributes. */
+export const SQS_CONSUME_ACTIONS: readonly string[] = [
+  "sqs:ReceiveMessage",
+  "sqs:DeleteMessage",
+  "sqs:ChangeMessageVisibility",
+  "sqs:GetQueueAttributes",
+];
 
 /** What pulling an image or chart from ECR takes (besides `ecr:GetAuthorizationToken` on `*`). */
 export const ECR_PULL_ACTIONS: readonly string[] = [

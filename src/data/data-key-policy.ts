@@ -1,5 +1,4 @@
-import { accountRootArn, type PolicyDocument, policy } from "../core/policy-document";
-import { KEY_ADMIN_ACTIONS } from "../governance";
+import { accountAdministersKey, accountRootArn, type PolicyDocument, policy } from "../core/policy-document";
 
 /**
  * Services that encrypt the environment's data with its key through `kms:ViaService` (Lambda: the
@@ -42,13 +41,7 @@ export function dataKeyPolicy(args: DataKeyPolicyArgs): PolicyDocument {
   const { accountId, region, logGroupPrefix } = args;
   const root = accountRootArn(accountId);
   return policy(
-    {
-      Sid: "AccountAdministersKey",
-      Effect: "Allow",
-      Principal: { AWS: root },
-      Action: [...KEY_ADMIN_ACTIONS],
-      Resource: "*",
-    },
+    accountAdministersKey(accountId),
     {
       Sid: "AccountUsesKeyThroughDataServices",
       Effect: "Allow",

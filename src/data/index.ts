@@ -5,3 +5,4 @@ export { type DataForEdge, dataServices } from "./data-stack";
 export { PaymentSecrets } from "./payment-secrets";
 export { PaymentsQueue } from "./payments-queue";
 export { assetsBucketPolicy, PAYMENT_ID_ATTRIBUTE } from "./pipeline-policies";
+export { paymentsData } from "./workload-policies";

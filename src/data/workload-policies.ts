@@ -1,4 +1,9 @@
-import { type PolicyDocument, type PolicyStatement, policy } from "../core/policy-document";
+import {
+  type PolicyDocument,
+  type PolicyStatement,
+  policy,
+  SQS_CONSUME_ACTIONS,
+} from "../core/policy-document";
 
 /**
  * Least-privilege policies of the payments workloads. Every resource is an exact ARN of this
@@ -55,28 +60,59 @@ function sendReceipts(r: WorkloadResources): PolicyStatement {
   };
 }
 
+/**
+ * The statements on the payments data each workload's policy is made of, over exact ARNs: the
+ * environments' workloads and the PR environments' (over their own table, queue and prefix).
+ */
+export const paymentsData = {
+  /** The API records payments idempotently (a conditional put) and reads them back. */
+  record: (tableArn: string): PolicyStatement => ({
+    Sid: "RecordPayments",
+    Effect: "Allow",
+    Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
+    Resource: tableArn,
+  }),
+  read: (tableArn: string): PolicyStatement => ({
+    Sid: "ReadPayments",
+    Effect: "Allow",
+    Action: ["dynamodb:GetItem", "dynamodb:Query"],
+    Resource: tableArn,
+  }),
+  /** The worker marks a payment done. */
+  complete: (tableArn: string): PolicyStatement => ({
+    Sid: "CompletePayments",
+    Effect: "Allow",
+    Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    Resource: tableArn,
+  }),
+  consume: (queueArn: string): PolicyStatement => ({
+    Sid: "ConsumePaymentsQueue",
+    Effect: "Allow",
+    Action: [...SQS_CONSUME_ACTIONS],
+    Resource: queueArn,
+  }),
+  /** `objects`: the archive prefix's objects (`<bucket ARN>/<prefix>*`). */
+  archive: (objects: string): PolicyStatement => ({
+    Sid: "ArchivePayloads",
+    Effect: "Allow",
+    Action: "s3:PutObject",
+    Resource: objects,
+  }),
+  readArchived: (objects: string): PolicyStatement => ({
+    Sid: "ReadArchivedPayloads",
+    Effect: "Allow",
+    Action: "s3:GetObject",
+    Resource: objects,
+  }),
+};
+
 /** What the worker (Lambda or in-cluster) does with the data: consume, complete, persist, index, send the receipt. */
 function workerDataStatements(r: WorkloadResources): PolicyStatement[] {
   return [
     sendReceipts(r),
-    {
-      Sid: "ConsumePaymentsQueue",
-      Effect: "Allow",
-      Action: [
-        "sqs:ReceiveMessage",
-        "sqs:DeleteMessage",
-        "sqs:ChangeMessageVisibility",
-        "sqs:GetQueueAttributes",
-      ],
-      Resource: r.queueArn,
-    },
-    {
-      Sid: "CompletePayments",
-      Effect: "Allow",
-      Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-      Resource: r.tableArn,
-    },
-    { Sid: "ReadArchivedPayloads", Effect: "Allow", Action: "s3:GetObject", Resource: objectsUnder(r) },
+    paymentsData.consume(r.queueArn),
+    paymentsData.complete(r.tableArn),
+    paymentsData.readArchived(objectsUnder(r)),
     {
       Sid: "ReadProviderApiKey",
       Effect: "Allow",
@@ -133,13 +169,8 @@ export function lambdaVpcAccessPolicy(): PolicyDocument {
 /** The payments API: records payments (idempotently), archives payloads, reads its secret, searches. */
 export function apiPolicy(r: WorkloadResources): PolicyDocument {
   return policy(
-    {
-      Sid: "RecordPayments",
-      Effect: "Allow",
-      Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
-      Resource: r.tableArn,
-    },
-    { Sid: "ArchivePayloads", Effect: "Allow", Action: "s3:PutObject", Resource: objectsUnder(r) },
+    paymentsData.record(r.tableArn),
+    paymentsData.archive(objectsUnder(r)),
     {
       Sid: "ReadProviderApiKey",
       Effect: "Allow",
@@ -155,13 +186,8 @@ export function apiPolicy(r: WorkloadResources): PolicyDocument {
 /** The admin tool: reads payments, their payloads, and the read replicas. */
 export function adminPolicy(r: WorkloadResources): PolicyDocument {
   return policy(
-    {
-      Sid: "ReadPayments",
-      Effect: "Allow",
-      Action: ["dynamodb:GetItem", "dynamodb:Query"],
-      Resource: r.tableArn,
-    },
-    { Sid: "ReadArchivedPayloads", Effect: "Allow", Action: "s3:GetObject", Resource: objectsUnder(r) },
+    paymentsData.read(r.tableArn),
+    paymentsData.readArchived(objectsUnder(r)),
     { Sid: "ConnectReadOnly", Effect: "Allow", Action: "rds-db:connect", Resource: [...r.dbConnect.admin] },
     keyUse(r, ["kms:Decrypt"]),
   );

@@ -1,4 +1,10 @@
-import { assertAccountId, type PolicyDocument, policy } from "../core/policy-document";
+import {
+  assertAccountId,
+  type PolicyDocument,
+  policy,
+  SECRETS_READ_ACTIONS,
+  SQS_CONSUME_ACTIONS,
+} from "../core/policy-document";
 import { PR_NAME_PREFIX, PR_ROLE_PREFIX, PR_SECRET_PREFIX, prPermissionsBoundaryArn } from "../core/pr-names";
 
 /**
@@ -76,12 +82,7 @@ export function prBoundaryPolicy(a: Omit<PrAccountArgs, "clusterName">): PolicyD
     {
       Sid: "PrQueues",
       Effect: "Allow",
-      Action: [
-        "sqs:ReceiveMessage",
-        "sqs:DeleteMessage",
-        "sqs:ChangeMessageVisibility",
-        "sqs:GetQueueAttributes",
-      ],
+      Action: [...SQS_CONSUME_ACTIONS],
       Resource: `arn:aws:sqs:${at}:${PR_NAME_PREFIX}*`,
     },
     {
@@ -93,12 +94,7 @@ export function prBoundaryPolicy(a: Omit<PrAccountArgs, "clusterName">): PolicyD
     {
       Sid: "PrSecrets",
       Effect: "Allow",
-      Action: [
-        "secretsmanager:GetSecretValue",
-        "secretsmanager:DescribeSecret",
-        "secretsmanager:GetResourcePolicy",
-        "secretsmanager:ListSecretVersionIds",
-      ],
+      Action: [...SECRETS_READ_ACTIONS],
       Resource: `arn:aws:secretsmanager:${at}:secret:${PR_SECRET_PREFIX}*`,
     },
     {

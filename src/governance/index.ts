@@ -26,7 +26,7 @@ export {
 } from "./platform-roles";
 export { CHART_PREFIX } from "./registry";
 export { identityCenterRoleArnPattern } from "./scp";
-export { KEY_ADMIN_ACTIONS, secretsKeyAlias } from "./secrets-key-policy";
+export { secretsKeyAlias } from "./secrets-key-policy";
 export { SecretsKeys } from "./secrets-keys";
 export { renderSopsFile, sopsCreationRules } from "./sops-rules";
 export { stackSecretsKeyPolicy } from "./stack-secrets-key";

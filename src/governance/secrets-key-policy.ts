@@ -12,11 +12,13 @@
 
 import { GATED_STACKS, isStackName, type StackName } from "../core/environments";
 import {
+  accountAdministersKey,
   accountRootArn,
   assertAccountId,
   assertPrincipalArnPatterns,
   assertUniqueSids,
   distinct,
+  KEY_ADMIN_ACTIONS,
   oneOrMany,
   type PolicyDocument,
   type PolicyStatement,
@@ -34,31 +36,6 @@ export const RESTRICTED_SECRETS_STACKS: readonly StackName[] = GATED_STACKS;
 export function secretsKeyAlias(stack: StackName): string {
   return `alias/${PLATFORM_ROLE_PREFIX}${stack}-secrets`;
 }
-
-/**
- * What key administrators may do: manage, rotate, tag, delete, but not use the key, and not create
- * grants (a grant could hand decryption to anyone).
- */
-export const KEY_ADMIN_ACTIONS: readonly string[] = [
-  "kms:Describe*",
-  "kms:Get*",
-  "kms:List*",
-  "kms:CreateAlias",
-  "kms:UpdateAlias",
-  "kms:DeleteAlias",
-  "kms:PutKeyPolicy",
-  "kms:UpdateKeyDescription",
-  "kms:EnableKey",
-  "kms:DisableKey",
-  "kms:EnableKeyRotation",
-  "kms:DisableKeyRotation",
-  "kms:RotateKeyOnDemand",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:RevokeGrant",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-];
 
 /** Envelope encryption: what SOPS and the Pulumi secrets provider call. */
 export const KEY_USE_ACTIONS: readonly string[] = [
@@ -150,15 +127,7 @@ export function secretsKeyPolicy(args: SecretsKeyPolicyArgs): PolicyDocument {
   const admins = oneOrMany(distinct(args.adminPrincipalArns));
 
   const statements: PolicyStatement[] = [
-    {
-      // IAM in the key account may grant administration (the guard against an unmanageable key),
-      // but not use: nobody decrypts through an IAM policy alone.
-      Sid: "KeyAccountAdministers",
-      Effect: "Allow",
-      Principal: { AWS: keyRoot },
-      Action: [...KEY_ADMIN_ACTIONS],
-      Resource: "*",
-    },
+    accountAdministersKey(keyAccountId, "KeyAccountAdministers"),
     {
       Sid: "AdminsAdminister",
       Effect: "Allow",

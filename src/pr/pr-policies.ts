@@ -1,4 +1,11 @@
-import { accountRootArn, type PolicyDocument, type PolicyStatement, policy } from "../core/policy-document";
+import {
+  accountRootArn,
+  type PolicyDocument,
+  type PolicyStatement,
+  policy,
+  SECRETS_READ_ACTIONS,
+} from "../core/policy-document";
+import { paymentsData } from "../data";
 
 /**
  * Least-privilege documents of a PR environment. Every resource is an exact ARN of this PR
@@ -32,46 +39,21 @@ export function prWorkloadPolicy(workload: PrWorkload, r: PrResources): PolicyDo
   switch (workload) {
     case "api":
       return policy(
-        {
-          Sid: "RecordPayments",
-          Effect: "Allow",
-          Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
-          Resource: r.tableArn,
-        },
-        { Sid: "ArchivePayloads", Effect: "Allow", Action: "s3:PutObject", Resource: objects(r) },
+        paymentsData.record(r.tableArn),
+        paymentsData.archive(objects(r)),
         useKey(r, ["kms:Decrypt", "kms:GenerateDataKey"]),
       );
     case "admin":
       return policy(
-        {
-          Sid: "ReadPayments",
-          Effect: "Allow",
-          Action: ["dynamodb:GetItem", "dynamodb:Query"],
-          Resource: r.tableArn,
-        },
-        { Sid: "ReadArchivedPayloads", Effect: "Allow", Action: "s3:GetObject", Resource: objects(r) },
+        paymentsData.read(r.tableArn),
+        paymentsData.readArchived(objects(r)),
         useKey(r, ["kms:Decrypt"]),
       );
     case "worker":
       return policy(
-        {
-          Sid: "ConsumePaymentsQueue",
-          Effect: "Allow",
-          Action: [
-            "sqs:ReceiveMessage",
-            "sqs:DeleteMessage",
-            "sqs:ChangeMessageVisibility",
-            "sqs:GetQueueAttributes",
-          ],
-          Resource: r.queueArn,
-        },
-        {
-          Sid: "CompletePayments",
-          Effect: "Allow",
-          Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-          Resource: r.tableArn,
-        },
-        { Sid: "ReadArchivedPayloads", Effect: "Allow", Action: "s3:GetObject", Resource: objects(r) },
+        paymentsData.consume(r.queueArn),
+        paymentsData.complete(r.tableArn),
+        paymentsData.readArchived(objects(r)),
         useKey(r, ["kms:Decrypt", "kms:GenerateDataKey"]),
       );
   }
@@ -86,12 +68,7 @@ export function prSecretsReaderPolicy(r: Pick<PrResources, "secretsArnPrefix" | 
     {
       Sid: "ReadThisPrEnvironmentsSecrets",
       Effect: "Allow",
-      Action: [
-        "secretsmanager:GetSecretValue",
-        "secretsmanager:DescribeSecret",
-        "secretsmanager:GetResourcePolicy",
-        "secretsmanager:ListSecretVersionIds",
-      ],
+      Action: [...SECRETS_READ_ACTIONS],
       Resource: ownSecrets(r as PrResources),
     },
     { Sid: "DecryptOwnSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: r.keyArn },

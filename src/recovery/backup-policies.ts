@@ -1,5 +1,10 @@
-import { accountRootArn, assertAccountId, type PolicyDocument, policy } from "../core/policy-document";
-import { KEY_ADMIN_ACTIONS } from "../governance";
+import {
+  accountAdministersKey,
+  accountRootArn,
+  assertAccountId,
+  type PolicyDocument,
+  policy,
+} from "../core/policy-document";
 
 /** Services that use a backup key on a caller's behalf: Backup itself, and RDS for snapshot copies. */
 export const BACKUP_KEY_VIA_SERVICES = ["backup", "rds"] as const;
@@ -17,13 +22,7 @@ export function backupKeyPolicy(a: { readonly accountId: string; readonly region
     "kms:ViaService": BACKUP_KEY_VIA_SERVICES.map((s) => `${s}.${a.region}.amazonaws.com`),
   };
   return policy(
-    {
-      Sid: "AccountAdministersKey",
-      Effect: "Allow",
-      Principal: { AWS: root },
-      Action: [...KEY_ADMIN_ACTIONS],
-      Resource: "*",
-    },
+    accountAdministersKey(a.accountId),
     {
       Sid: "AccountUsesKeyThroughBackup",
       Effect: "Allow",

@@ -1,11 +1,11 @@
 import {
+  accountAdministersKey,
   accountRootArn,
   assertAccountId,
   type PolicyDocument,
   type PolicyStatement,
   policy,
 } from "../core/policy-document";
-import { KEY_ADMIN_ACTIONS } from "../governance";
 
 /**
  * The security baseline's documents and settings as plain data: what the detective controls turn
@@ -203,13 +203,7 @@ export function securityAlertsTopicPolicy(a: { readonly topicArn: string; readon
 export function securityAlertsKeyPolicy(a: { readonly accountId: string; readonly region: string }) {
   const root = accountRootArn(a.accountId);
   const statements: PolicyStatement[] = [
-    {
-      Sid: "AccountAdministersKey",
-      Effect: "Allow",
-      Principal: { AWS: root },
-      Action: [...KEY_ADMIN_ACTIONS],
-      Resource: "*",
-    },
+    accountAdministersKey(a.accountId),
     {
       Sid: "AccountUsesKeyThroughSns",
       Effect: "Allow",
