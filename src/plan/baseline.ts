@@ -56,6 +56,23 @@ export async function evaluateAtRef(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-diff-"));
   progress(`checking out ${ref} (${commit.slice(0, 12)}) in a temporary worktree`);
   git(["worktree", "add", "--detach", "--quiet", dir, commit], root);
+  const removeWorktree = () => {
+    try {
+      git(["worktree", "remove", "--force", dir], root);
+    } catch {
+      fs.rmSync(dir, { recursive: true, force: true });
+      git(["worktree", "prune"], root);
+    }
+  };
+  // Interrupted (Ctrl-C, a cancelled CI job), the worktree goes too: no checkout left behind.
+  let child: ReturnType<typeof spawn> | undefined;
+  const interrupted = (signal: NodeJS.Signals) => {
+    child?.kill(signal);
+    removeWorktree();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     fs.symlinkSync(path.join(HERE, "node_modules"), path.join(dir, "node_modules"), "dir");
     const out = path.join(dir, ".offline-plan.json");
@@ -64,7 +81,7 @@ export async function evaluateAtRef(
       throw new RefError(`${ref} has no src/plan/engine.ts: it predates the offline plan`);
     progress(`evaluating stack "${stack}" at ${ref}`);
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(
+      child = spawn(
         process.execPath,
         [
           require.resolve("tsx/cli"),
@@ -79,7 +96,7 @@ export async function evaluateAtRef(
         { cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
       );
       let stderr = "";
-      child.stderr.on("data", (d: Buffer) => {
+      child.stderr?.on("data", (d: Buffer) => {
         stderr += d.toString();
       });
       child.on("error", reject);
@@ -91,11 +108,8 @@ export async function evaluateAtRef(
     });
     return { commit, plan: JSON.parse(fs.readFileSync(out, "utf8")) as PlanResult };
   } finally {
-    try {
-      git(["worktree", "remove", "--force", dir], root);
-    } catch {
-      fs.rmSync(dir, { recursive: true, force: true });
-      git(["worktree", "prune"], root);
-    }
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
+    removeWorktree();
   }
 }
