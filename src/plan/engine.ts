@@ -8,7 +8,7 @@ import {
   readStackFiles,
   useProjectRoot,
 } from "../core/config-loader";
-import { MANAGEMENT_STACK, PR_BASE_ENVIRONMENT } from "../core/environments";
+import { ENVIRONMENT_STACKS, MANAGEMENT_STACK, PR_BASE_ENVIRONMENT, STACKS } from "../core/environments";
 import { parseManagementOutputs } from "../core/management-outputs";
 import { placeholderDecrypter, useSopsDecrypter } from "../secrets";
 import { parseAnyStackConfig } from "../stack-config";
@@ -181,6 +181,12 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
     region: cfg.region,
     stackOutputs: stackOutputs ?? {},
     providerRegions: new Map(),
+    memberAccountIds: Object.fromEntries(
+      ENVIRONMENT_STACKS.flatMap((s) => {
+        const id = "peers" in cfg ? cfg.peers[s]?.accountId : undefined;
+        return id ? [[STACKS[s].account, id]] : [];
+      }),
+    ),
   };
 
   // No KMS offline: SOPS files are read but not decrypted (their values become a placeholder).

@@ -12,6 +12,12 @@ export interface MockContext {
   readonly stackOutputs: Readonly<Record<string, Record<string, unknown>>>;
   /** Region of each AWS provider registered so far, by logical name (filled in as they register). */
   readonly providerRegions?: Map<string, string>;
+  /**
+   * The ids the organization's member accounts have, by their `Account` tag (`test`, `prod`, …):
+   * those the environments' stack files name, so that what the management stack writes about a
+   * member account (trusts, grants) meets what that environment's stack uses.
+   */
+  readonly memberAccountIds?: Readonly<Record<string, string>>;
 }
 
 type Inputs = Record<string, unknown>;
@@ -150,8 +156,10 @@ const STATE: Record<string, StateFn> = {
     ],
     masterAccountId: "318274619203",
   }),
-  "aws:organizations/account:Account": (name) => ({
-    id: String(100000000000 + (parseInt(hex(name, 8), 16) % 899999999999)),
+  "aws:organizations/account:Account": (name, inputs, ctx) => ({
+    id:
+      ctx.memberAccountIds?.[String((inputs.tags as Record<string, unknown> | undefined)?.Account)] ??
+      String(100000000000 + (parseInt(hex(name, 8), 16) % 899999999999)),
   }),
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_name, inputs, ctx) => ({
     arn: `arn:aws:iam::${ctx.accountId}:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`,
