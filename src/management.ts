@@ -42,7 +42,10 @@ export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
   const transit = transitHubStack(
     cfg,
     network,
-    ENVIRONMENT_STACKS.map((s) => governance.deployRoleArns[s]),
+    {
+      deploy: ENVIRONMENT_STACKS.map((s) => governance.deployRoleArns[s]),
+      preview: ENVIRONMENT_STACKS.map((s) => governance.previewRoleArns[s]),
+    },
     governance.organizationArn,
     tailnet.tailnet.routerAuthKey,
     provider,
@@ -58,7 +61,12 @@ export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
   );
 
   // ── GitOps hub (ArgoCD's registrar, the payments project and ApplicationSet, chart registry) ──
-  const gitops = gitopsHubStack(cfg, cluster, governance.deployRoleArns, provider);
+  const gitops = gitopsHubStack(
+    cfg,
+    cluster,
+    { deploy: governance.deployRoleArns, preview: governance.previewRoleArns },
+    provider,
+  );
 
   // ── the repository's rules, environments and tailnet secrets ──
   const repository = repositoryStack(cfg, tailnet.tailnet);

@@ -2,7 +2,13 @@ import { z } from "zod";
 // The areas' config sections, imported directly rather than through the areas' index.ts: the
 // model is pure (zod and plain functions), so validating a stack file never loads a Pulumi SDK.
 import { CLUSTER_RULES, clusterShape } from "./cluster/cluster-config";
-import { ConfigError, parseConfig, type RawConfigInput, type StackContext } from "./core/config-loader";
+import {
+  ConfigError,
+  parseConfig,
+  type RawConfigInput,
+  type StackContext,
+  type StackSettings,
+} from "./core/config-loader";
 import type { Rule } from "./core/config-rules";
 import { STACK_RULES, stackShape } from "./core/config-schema";
 import { isPrStackName, PR_BASE_ENVIRONMENT, stackFileName } from "./core/environments";
@@ -59,8 +65,12 @@ export const environmentSchema = z
 
 export type ManagementSettings = z.infer<typeof managementSchema>;
 export type EnvironmentSettings = z.infer<typeof environmentSchema>;
-export type ManagementConfig = StackContext & ManagementSettings & { readonly role: "management" };
-export type EnvironmentConfig = StackContext & EnvironmentSettings & { readonly role: "environment" };
+/** Set by `withCiRole` for a read-only run (see `StackSettings.readOnly`). */
+type RunMode = Pick<StackSettings, "readOnly">;
+export type ManagementConfig = StackContext & ManagementSettings & RunMode & { readonly role: "management" };
+export type EnvironmentConfig = StackContext &
+  EnvironmentSettings &
+  RunMode & { readonly role: "environment" };
 export type PlatformConfig = ManagementConfig | EnvironmentConfig;
 export type { PrConfig };
 /** Any stack's model: management, an application environment, or a PR environment. */
@@ -93,17 +103,25 @@ export function parseStackConfig(input: RawConfigInput): PlatformConfig {
  * The role the program acts through: `platform:deployRoleArn`, or, when `PLATFORM_CI_ROLE` is
  * `preview` (set by the CI preview and drift jobs, whose credentials may only assume it), the
  * read-only `platform-preview` in the same account. Both the stack's AWS provider and the EKS
- * tokens of its cluster's Kubernetes provider use it. Any other value is refused.
+ * tokens of its cluster's Kubernetes provider use it, and `readOnly` tells the areas that reach
+ * other accounts to assume the read-only counterparts there. Any other value is refused.
  */
 export function withCiRole<
-  C extends { readonly accountId: string; readonly deployRoleArn?: string | undefined },
+  C extends {
+    readonly accountId: string;
+    readonly deployRoleArn?: string | undefined;
+    readonly readOnly?: true;
+  },
 >(cfg: C, ciRole: string | undefined): C {
   if (ciRole === undefined || ciRole === "" || ciRole === "deploy") return cfg;
   if (ciRole !== "preview") {
     throw new Error(`PLATFORM_CI_ROLE must be "deploy" or "preview"; got "${ciRole}"`);
   }
-  if (!cfg.deployRoleArn) return cfg;
-  return { ...cfg, deployRoleArn: iamRoleArn(cfg.accountId, PREVIEW_ROLE_NAME) };
+  return {
+    ...cfg,
+    ...(cfg.deployRoleArn ? { deployRoleArn: iamRoleArn(cfg.accountId, PREVIEW_ROLE_NAME) } : {}),
+    readOnly: true,
+  };
 }
 
 /**

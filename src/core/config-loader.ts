@@ -66,17 +66,22 @@ export interface StackSettings {
   readonly owner: string;
   readonly costCenter: string;
   readonly deployRoleArn?: string | undefined;
+  /**
+   * Set when the program runs as the stack's read-only `platform-preview` (`PLATFORM_CI_ROLE=preview`):
+   * the roles it assumes in other accounts are then their read-only counterparts.
+   */
+  readonly readOnly?: true;
   readonly network: { readonly vpcCidr: string };
 }
 
 /** A stack's context with its account and deploy role: what every area's wiring function reads. */
-export type StackBasics = StackContext & Pick<StackSettings, "accountId" | "deployRoleArn">;
+export type StackBasics = StackContext & Pick<StackSettings, "accountId" | "deployRoleArn" | "readOnly">;
 
 /** What the stack's providers need: its identity, account, region, tags and deploy role. */
 export type ProviderContext = Pick<StackContext, "project" | "region" | "tags"> & {
   /** The stack's name: a platform stack's, or a PR environment's (`pr-<number>`). */
   readonly stack: string;
-} & Pick<StackSettings, "accountId" | "deployRoleArn">;
+} & Pick<StackSettings, "accountId" | "deployRoleArn" | "readOnly">;
 
 /** The two stack schemas (management and environment) and the rules run over either. */
 export interface StackSchemas<M extends StackSettings, E extends StackSettings> {

@@ -27,6 +27,8 @@ export const managementOutputsSchema = z.object({
   transitSpokesRouteTableId: id("tgw-rtb", "a Transit Gateway route table id"),
   /** Role an environment assumes to associate and propagate its attachment in the hub. */
   networkHubRoleArn: roleArn,
+  /** Its read-only counterpart, which an environment's preview assumes instead. */
+  networkHubReaderRoleArn: roleArn,
   /** The management cluster, where an environment writes its ArgoCD cluster secret. */
   argocdClusterName: z.string().min(1, "must not be empty"),
   argocdClusterEndpoint: z.url({
@@ -36,6 +38,8 @@ export const managementOutputsSchema = z.object({
   argocdClusterCertificateAuthority: z.base64("expected the cluster's base64 certificate authority data"),
   /** The role each environment assumes to write its own cluster secret into the hub, by environment. */
   argocdRegistrarRoleArns: z.record(z.string(), roleArn),
+  /** Their read-only counterparts (the own cluster secret, read), which an environment's preview assumes instead. */
+  argocdReaderRoleArns: z.record(z.string(), roleArn),
   /** ArgoCD's role: the one an environment's deployer role trusts. */
   argocdRoleArn: roleArn,
   /** The central AWS Config bucket (security account) every account's recorder delivers to. */

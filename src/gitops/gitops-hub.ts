@@ -4,12 +4,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../cluster";
 import { type NameContext, nameTag } from "../core/naming";
 import { toJson } from "../core/policy-document";
-import { assumedOnlyBy, type Operators } from "../governance";
+import { argocdReaderRoleName, assumedOnlyBy, type Operators } from "../governance";
 import { registrarRoleName } from "./gitops-iam";
 import {
   applicationSetManifest,
   appProjectManifest,
   clusterSecretName,
+  readerGroup,
+  readerRbacManifests,
   registrarAdmissionPolicyManifests,
   registrarGroup,
   registrarRbacManifests,
@@ -41,6 +43,11 @@ export interface GitOpsHubArgs {
    * platform admins) that may assume that environment's registrar.
    */
   readonly registrarPrincipalArns: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * Each environment's `platform-preview` role, by environment: the only principal (with the
+   * platform admins) that may assume that environment's reader.
+   */
+  readonly readerPrincipalArns: Readonly<Record<string, pulumi.Input<string>>>;
   /** Platform engineers who may also act as the registrar (local runs). */
   readonly operators?: Operators;
 }
@@ -64,6 +71,8 @@ export interface GitOpsHubArgs {
 export class GitOpsHub extends pulumi.ComponentResource {
   /** Each environment's registrar role, by environment. */
   readonly registrarRoleArns: Record<string, pulumi.Output<string>>;
+  /** Each environment's reader role (the registrar's read-only counterpart), by environment. */
+  readonly readerRoleArns: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: GitOpsHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:gitops:GitOpsHub", name, {}, opts);
@@ -73,6 +82,7 @@ export class GitOpsHub extends pulumi.ComponentResource {
 
     // ── the registrars: each environment stack writes its own cluster secret through its own ──
     const registrarArns: Record<string, pulumi.Output<string>> = {};
+    const readerArns: Record<string, pulumi.Output<string>> = {};
     for (const env of args.environments) {
       const e = env.environment;
       const principal = args.registrarPrincipalArns[e];
@@ -126,8 +136,53 @@ export class GitOpsHub extends pulumi.ComponentResource {
         { metadata: admission.binding.metadata, spec: admission.binding.spec },
         { ...inCluster, dependsOn: [policy] },
       );
+
+      // Its read-only counterpart, for the environment's previews: reads the own secret, nothing else.
+      const readerPrincipal = args.readerPrincipalArns[e];
+      if (readerPrincipal === undefined) throw new Error(`GitOpsHub: no preview role reads ${e}`);
+      const reader = new aws.iam.Role(
+        `argocd-reader-${e}-role`,
+        {
+          name: argocdReaderRoleName(e),
+          description: `The ${e} stack's previews read its own cluster secret in the argocd namespace of the management cluster, nothing else.`,
+          maxSessionDuration: 3600,
+          assumeRolePolicy: pulumi
+            .output(readerPrincipal)
+            .apply((arn) => toJson(assumedOnlyBy([arn], args.operators))),
+          tags: nameTag(naming, "argocd-reader", e),
+        },
+        { parent: this },
+      );
+      readerArns[e] = reader.arn;
+      new aws.eks.AccessEntry(
+        `argocd-reader-${e}-access`,
+        {
+          clusterName: cluster.name,
+          principalArn: reader.arn,
+          type: "STANDARD",
+          kubernetesGroups: [readerGroup(e)],
+          tags: nameTag(naming, "argocd-reader", e),
+        },
+        { parent: this, dependsOn: [cluster.eks] },
+      );
+      const readerRbac = readerRbacManifests(own);
+      const readerRole = new k8s.rbac.v1.Role(
+        `argocd-reader-${e}`,
+        { metadata: readerRbac.role.metadata, rules: readerRbac.role.rules },
+        inCluster,
+      );
+      new k8s.rbac.v1.RoleBinding(
+        `argocd-reader-${e}`,
+        {
+          metadata: readerRbac.binding.metadata,
+          roleRef: readerRbac.binding.roleRef,
+          subjects: readerRbac.binding.subjects,
+        },
+        { ...inCluster, dependsOn: [readerRole] },
+      );
     }
     this.registrarRoleArns = registrarArns;
+    this.readerRoleArns = readerArns;
 
     // ── the payments project and ApplicationSet ──
     const project = new k8s.apiextensions.CustomResource(

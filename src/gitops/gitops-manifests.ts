@@ -29,6 +29,14 @@ export const DEPLOYER_GROUP = "platform:argocd-deployer";
 /** Prefix of the registrar groups: `platform:argocd-registrar-<env>`, one per environment. */
 export const REGISTRAR_GROUP_PREFIX = "platform:argocd-registrar-";
 
+/** Prefix of the reader groups: `platform:argocd-reader-<env>`, the registrars' read-only counterparts. */
+export const READER_GROUP_PREFIX = "platform:argocd-reader-";
+
+/** The Kubernetes group of an environment's reader (its EKS access entry's only group). */
+export function readerGroup(environment: string): string {
+  return `${READER_GROUP_PREFIX}${environment}`;
+}
+
 /** The Kubernetes group of an environment's registrar (its EKS access entry's only group). */
 export function registrarGroup(environment: string): string {
   return `${REGISTRAR_GROUP_PREFIX}${environment}`;
@@ -38,6 +46,8 @@ export function registrarGroup(environment: string): string {
 export const DEPLOYER_RBAC_NAME = "argocd-deployer";
 /** Prefix of the Role (and binding) in `argocd`, and of the admission policy, of each environment's registrar. */
 export const REGISTRAR_RBAC_PREFIX = "argocd-registrar-";
+/** Prefix of the Role (and binding) in `argocd` of each environment's reader. */
+export const READER_RBAC_PREFIX = "argocd-reader-";
 /**
  * The deployer's rights on every kind the chart renders, as a ClusterRole granted nowhere by
  * itself: each PR environment binds it in its own namespace on the base cluster (a RoleBinding),
@@ -371,6 +381,21 @@ export function registrarRbacManifests(a: {
       },
     ],
     subject: { kind: "Group", name: registrarGroup(a.environment) },
+  });
+}
+
+/**
+ * The reader's rights: read its own environment's cluster secret, nothing else (what a preview's
+ * refresh reads; a preview's server-side dry run is refused and the provider diffs client-side).
+ */
+export function readerRbacManifests(a: { readonly environment: string; readonly clusterSecretName: string }) {
+  return roleWithBinding({
+    name: `${READER_RBAC_PREFIX}${a.environment}`,
+    namespace: ARGOCD_NAMESPACE,
+    rules: [
+      { apiGroups: [""], resources: ["secrets"], resourceNames: [a.clusterSecretName], verbs: ["get"] },
+    ],
+    subject: { kind: "Group", name: readerGroup(a.environment) },
   });
 }
 

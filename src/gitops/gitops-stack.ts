@@ -53,7 +53,12 @@ export function argoCdPolicy(cfg: GitOpsHubStackConfig): string {
 export function gitopsHubStack(
   cfg: GitOpsHubStackConfig,
   cluster: ClusterStack,
-  environmentDeployRoleArns: Readonly<Record<StackName, pulumi.Input<string>>>,
+  environmentRoleArns: {
+    /** Each environment's platform-deploy: it writes its cluster secret through its registrar. */
+    readonly deploy: Readonly<Record<StackName, pulumi.Input<string>>>;
+    /** Each environment's platform-preview: it reads that secret through its reader. */
+    readonly preview: Readonly<Record<StackName, pulumi.Input<string>>>;
+  },
   provider: aws.Provider,
 ) {
   const naming = { project: cfg.project, stack: cfg.stack };
@@ -74,7 +79,10 @@ export function gitopsHubStack(
       registry,
       chart: cfg.gitops.chartRepository,
       registrarPrincipalArns: Object.fromEntries(
-        environments.map((e) => [e.environment, environmentDeployRoleArns[e.environment as StackName]]),
+        environments.map((e) => [e.environment, environmentRoleArns.deploy[e.environment as StackName]]),
+      ),
+      readerPrincipalArns: Object.fromEntries(
+        environments.map((e) => [e.environment, environmentRoleArns.preview[e.environment as StackName]]),
       ),
       operators: {
         accountId: cfg.accountId,
@@ -120,11 +128,23 @@ export function gitopsHubStack(
     argocdClusterCertificateAuthority: cluster.cluster.certificateAuthorityData,
     argocdRoleArn: argoCdRole.arn,
     argocdRegistrarRoleArns: hub.registrarRoleArns,
+    argocdReaderRoleArns: hub.readerRoleArns,
     chartRegistry: registry,
     argocdApiUrl: delivery.apiUrl,
     argocdApiLoadBalancer: delivery.apiLoadBalancer,
     argocdChartPullRoleArn: delivery.chartPullRoleArn,
   };
+}
+
+/** The environment's own reader among the hub's (a management output, by environment). */
+function readerOf(management: ManagementOutputs, environment: string): string {
+  const arn = management.argocdReaderRoleArns[environment];
+  if (arn === undefined) {
+    throw new Error(
+      `gitops: the management stack has no reader for ${environment} (no argocdReaderRoleArns.${environment}); apply the management stack first`,
+    );
+  }
+  return arn;
 }
 
 /** The environment's own registrar among the hub's (a management output, by environment). */
@@ -156,7 +176,8 @@ export function gitopsSpokeStack(
       clusterName: management.argocdClusterName,
       api: { server: management.argocdClusterEndpoint, caData: management.argocdClusterCertificateAuthority },
       region: management.region,
-      roleArn: registrarOf(management, cfg.stack),
+      // A read-only run (a CI preview) reads its cluster secret through the registrar's counterpart.
+      roleArn: cfg.readOnly ? readerOf(management, cfg.stack) : registrarOf(management, cfg.stack),
       ...(cfg.deployRoleArn ? { viaRoleArn: cfg.deployRoleArn } : {}),
       sessionName: `pulumi-${cfg.project}-${cfg.stack}-registrar`,
     }),

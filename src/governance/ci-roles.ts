@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { STACK_NAMES, type StackName } from "../core/environments";
+import { MANAGEMENT_STACK, STACK_NAMES, type StackName } from "../core/environments";
 import { type NameContext, nameTag } from "../core/naming";
 import { toJson } from "../core/policy-document";
 import { ciRolePolicy } from "./ci-permissions";
@@ -12,10 +12,13 @@ import {
   GITHUB_OIDC_ISSUER_HOST,
 } from "./ci-trust";
 import {
+  argocdReaderRoleName,
   assumedOnlyBy,
   DEPLOY_ROLE_NAME,
+  NETWORK_HUB_READER_ROLE_NAME,
   type Operators,
   PREVIEW_ROLE_NAME,
+  previewHopsPermissions,
   roleArn,
 } from "./platform-roles";
 
@@ -33,6 +36,11 @@ export interface CiRolesArgs {
   /** `owner/name` of this repository. */
   readonly repository: string;
   readonly targets: Readonly<Record<StackName, CiTarget>>;
+  /**
+   * The security account, which the management stack also reaches: it gets a `platform-preview`
+   * for the management stack's previews only.
+   */
+  readonly securityAccount: CiTarget;
   /** Platform engineers who may also assume the deploy and preview roles (local previews, break-glass). */
   readonly operators?: Operators;
 }
@@ -86,7 +94,11 @@ export class CiRoles extends pulumi.ComponentResource {
     );
     this.oidcProviderArn = oidc.arn;
 
-    for (const stack of STACK_NAMES) {
+    // Management first: the other accounts' preview roles trust its preview role, which IAM
+    // requires to exist when their trust policies are written.
+    const ordered = [MANAGEMENT_STACK, ...STACK_NAMES.filter((s) => s !== MANAGEMENT_STACK)];
+    let managementPreviewArn: pulumi.Output<string> | undefined;
+    for (const stack of ordered) {
       const target = args.targets[stack];
       for (const kind of KINDS) {
         const ciName = ciRoleName(kind, stack);
@@ -112,7 +124,13 @@ export class CiRoles extends pulumi.ComponentResource {
             name: spec.name,
             description: spec.description,
             maxSessionDuration: 3600,
-            assumeRolePolicy: ciRole.arn.apply((arn) => toJson(assumedOnlyBy([arn], args.operators))),
+            // A member account's preview role also admits the management stack's preview, whose
+            // program reads that account (read-only) where a deploy goes through Organizations' role.
+            assumeRolePolicy: pulumi
+              .all([ciRole.arn, kind === "preview" ? managementPreviewArn : undefined])
+              .apply(([arn, management]) =>
+                toJson(assumedOnlyBy(management ? [arn, management] : [arn], args.operators)),
+              ),
             tags: { ...nameTag(args.naming, kind, stack) },
           },
           { ...parent, provider: target.provider },
@@ -126,6 +144,21 @@ export class CiRoles extends pulumi.ComponentResource {
           .all([target.accountId, targetRole.name])
           .apply(([accountId, roleName]) => roleArn(accountId, roleName));
         (kind === "deploy" ? this.deployRoleArns : this.previewRoleArns)[stack] = targetArn;
+        if (kind === "preview" && stack === MANAGEMENT_STACK) managementPreviewArn = targetRole.arn;
+        if (kind === "preview") {
+          // ReadOnlyAccess grants no sts:AssumeRole: the read-only roles its program reaches
+          // elsewhere, by name (see `previewHops`).
+          new aws.iam.RolePolicy(
+            `${kind}-${stack}-hops`,
+            {
+              role: targetRole.name,
+              policy: pulumi
+                .all(previewHops(stack, args))
+                .apply((arns) => toJson(previewHopsPermissions(arns))),
+            },
+            { ...parent, provider: target.provider },
+          );
+        }
 
         // The stack's role, its state in the backend, its secrets key (see `ciRolePolicy`).
         new aws.iam.RolePolicy(
@@ -150,10 +183,55 @@ export class CiRoles extends pulumi.ComponentResource {
       }
     }
 
+    // The security account's preview role: the management stack's preview only.
+    if (!managementPreviewArn) throw new Error("CiRoles: no management preview role");
+    const securityPreview = new aws.iam.Role(
+      "preview-security",
+      {
+        name: PREVIEW_ROLE_NAME,
+        description: "Read-only previews of the management stack's resources in the security account.",
+        maxSessionDuration: 3600,
+        assumeRolePolicy: managementPreviewArn.apply((arn) => toJson(assumedOnlyBy([arn], args.operators))),
+        tags: nameTag(args.naming, "preview", "security"),
+      },
+      { ...parent, provider: args.securityAccount.provider },
+    );
+    new aws.iam.RolePolicyAttachment(
+      "preview-security-policy",
+      { role: securityPreview.name, policyArn: TARGET_ROLE.preview.policy },
+      { ...parent, provider: args.securityAccount.provider },
+    );
+
     this.registerOutputs({
       oidcProviderArn: this.oidcProviderArn,
       ciRoleArns: this.ciRoleArns,
       deployRoleArns: this.deployRoleArns,
     });
   }
+}
+
+/**
+ * The roles a stack's program assumes in other accounts when it runs as `platform-preview`
+ * (`PLATFORM_CI_ROLE=preview`), each the read-only counterpart of what a deploy assumes:
+ * management reads the member and security accounts through their `platform-preview` (a deploy
+ * uses Organizations' admin role there); an environment reads the Transit Gateway through
+ * `platform-network-hub-reader` and its ArgoCD cluster secret through `platform-argocd-reader-<env>`
+ * (a deploy writes through `platform-network-hub` and its registrar).
+ */
+export function previewHops(
+  stack: StackName,
+  args: Pick<CiRolesArgs, "managementAccountId" | "targets" | "securityAccount">,
+): pulumi.Input<string>[] {
+  if (stack === MANAGEMENT_STACK) {
+    return [
+      ...STACK_NAMES.filter((s) => s !== MANAGEMENT_STACK).map((s) =>
+        pulumi.output(args.targets[s].accountId).apply((id) => roleArn(id, PREVIEW_ROLE_NAME)),
+      ),
+      pulumi.output(args.securityAccount.accountId).apply((id) => roleArn(id, PREVIEW_ROLE_NAME)),
+    ];
+  }
+  return [
+    roleArn(args.managementAccountId, NETWORK_HUB_READER_ROLE_NAME),
+    roleArn(args.managementAccountId, argocdReaderRoleName(stack)),
+  ];
 }

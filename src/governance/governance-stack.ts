@@ -31,7 +31,12 @@ import type {
 import { type GuardrailPolicy, Guardrails } from "./guardrails";
 import { IdentityCenter } from "./identity-center";
 import { Organization } from "./organization";
-import { DEPLOY_ROLE_NAME, ORGANIZATION_ACCESS_ROLE_NAME, roleArn } from "./platform-roles";
+import {
+  DEPLOY_ROLE_NAME,
+  ORGANIZATION_ACCESS_ROLE_NAME,
+  PREVIEW_ROLE_NAME,
+  roleArn,
+} from "./platform-roles";
 import { resourceControlPolicies } from "./rcp";
 import { CHART_PREFIX, Registries } from "./registry";
 import { identityCenterRoleArnPattern, roleArnPattern, serviceControlPolicies } from "./scp";
@@ -83,19 +88,21 @@ export function governanceStack(
   );
   const accountIds = { management: cfg.accountId, ...org.accountIds };
 
-  // Member-account work goes through the role Organizations created in each account.
+  // Member-account work goes through the role Organizations created in each account; a read-only
+  // run (a CI preview) reads those accounts through their platform-preview instead.
+  const memberRole = cfg.readOnly ? PREVIEW_ROLE_NAME : ORGANIZATION_ACCESS_ROLE_NAME;
   const members = Object.fromEntries(
     MEMBER_ACCOUNTS.map((key) => [
       key,
       assumingProvider(cfg, `aws-${key}`, {
         accountId: org.accountIds[key],
-        roleArn: org.accountIds[key].apply((id) => roleArn(id, ORGANIZATION_ACCESS_ROLE_NAME)),
+        roleArn: org.accountIds[key].apply((id) => roleArn(id, memberRole)),
       }),
     ]),
   ) as Record<MemberAccountKey, aws.Provider>;
   const securityProvider = assumingProvider(cfg, "aws-security", {
     accountId: org.securityAccountId,
-    roleArn: org.securityAccountId.apply((id) => roleArn(id, ORGANIZATION_ACCESS_ROLE_NAME)),
+    roleArn: org.securityAccountId.apply((id) => roleArn(id, memberRole)),
   });
   const targets = Object.fromEntries(
     STACK_NAMES.map((stack): [StackName, CiTarget] => {
@@ -124,6 +131,7 @@ export function governanceStack(
       region: cfg.region,
       repository: cfg.ci.repository,
       targets,
+      securityAccount: { accountId: org.securityAccountId, provider: securityProvider },
       operators,
     },
     opts,
@@ -244,6 +252,7 @@ export function governanceStack(
     securityAccount: { id: org.securityAccountId, provider: securityProvider },
     trailLogGroupName: audit.logGroup,
     deployRoleArns: ci.deployRoleArns,
+    previewRoleArns: ci.previewRoleArns,
     outputs: {
       organizationId: org.organizationId,
       memberAccountIds: org.accountIds,

@@ -15,10 +15,14 @@ export {
 export { GOVERNANCE_RULES, governanceShape, type RegistriesConfig } from "./governance-config";
 export { governanceStack } from "./governance-stack";
 export {
+  ARGOCD_READER_ROLE_PREFIX,
+  argocdReaderRoleName,
   assumedOnlyBy,
   DEPLOY_ROLE_NAME,
+  NETWORK_HUB_READER_ROLE_NAME,
   NETWORK_HUB_ROLE_NAME,
   networkHubPermissions,
+  networkHubReaderPermissions,
   type Operators,
   ORGANIZATION_ACCESS_ROLE_NAME,
   PREVIEW_ROLE_NAME,

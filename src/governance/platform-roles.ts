@@ -18,6 +18,23 @@ export const DEPLOY_ROLE_NAME = "platform-deploy";
 export const PREVIEW_ROLE_NAME = "platform-preview";
 /** Role in the management account through which an environment stack attaches to the hub's route tables. */
 export const NETWORK_HUB_ROLE_NAME = "platform-network-hub";
+/**
+ * Read-only counterpart of `platform-network-hub`, for the environments' previews: an environment's
+ * program reaches the hub through a provider in the management account, and a preview (whose
+ * `platform-preview` may not assume the writing role) configures that provider through this one.
+ */
+export const NETWORK_HUB_READER_ROLE_NAME = "platform-network-hub-reader";
+/** Prefix of the read-only counterparts of the ArgoCD registrars, one per environment. */
+export const ARGOCD_READER_ROLE_PREFIX = "platform-argocd-reader-";
+
+/** `platform-argocd-reader-<env>`: through it an environment's preview reads its own cluster secret in the hub. */
+export function argocdReaderRoleName(environment: string): string {
+  if (!/^[a-z][a-z0-9]{1,15}$/.test(environment)) {
+    throw new Error(`argocdReaderRoleName: "${environment}" is not an environment name`);
+  }
+  return `${ARGOCD_READER_ROLE_PREFIX}${environment}`;
+}
+
 /** The role AWS Organizations creates in each member account. */
 export const ORGANIZATION_ACCESS_ROLE_NAME = "OrganizationAccountAccessRole";
 
@@ -62,6 +79,21 @@ export function assumedOnlyBy(principalArns: readonly string[], operators?: Oper
   });
 }
 
+/** Reading the Transit Gateway, its attachments and route tables (describe calls take no resource). */
+const READ_TRANSIT_GATEWAY: PolicyStatement = {
+  Sid: "ReadTransitGateway",
+  Effect: "Allow",
+  Action: [
+    "ec2:DescribeTransitGateways",
+    "ec2:DescribeTransitGatewayAttachments",
+    "ec2:DescribeTransitGatewayVpcAttachments",
+    "ec2:DescribeTransitGatewayRouteTables",
+    "ec2:GetTransitGatewayRouteTableAssociations",
+    "ec2:GetTransitGatewayRouteTablePropagations",
+  ],
+  Resource: "*",
+};
+
 /**
  * The network-hub role's permissions: an environment may associate its attachment with the
  * `spokes` route table and propagate it into the `hub` route table, and nothing else. It cannot
@@ -92,18 +124,30 @@ export function networkHubPermissions(args: {
       ],
       Resource: [rt(args.hubRouteTableId), attachments],
     },
-    {
-      Sid: "ReadTransitGateway",
-      Effect: "Allow",
-      Action: [
-        "ec2:DescribeTransitGateways",
-        "ec2:DescribeTransitGatewayAttachments",
-        "ec2:DescribeTransitGatewayVpcAttachments",
-        "ec2:DescribeTransitGatewayRouteTables",
-        "ec2:GetTransitGatewayRouteTableAssociations",
-        "ec2:GetTransitGatewayRouteTablePropagations",
-      ],
-      Resource: "*",
-    },
+    READ_TRANSIT_GATEWAY,
   );
+}
+
+/** The reader's permissions: what refreshing an environment's hub-side resources reads, nothing else. */
+export function networkHubReaderPermissions(): PolicyDocument {
+  return policy(READ_TRANSIT_GATEWAY);
+}
+
+/**
+ * What a `platform-preview` role may assume besides its ReadOnlyAccess (which grants no
+ * `sts:AssumeRole`): exactly the read-only roles its stack's program reaches in other accounts.
+ */
+export function previewHopsPermissions(roleArns: readonly string[]): PolicyDocument {
+  if (roleArns.length === 0) throw new Error("previewHopsPermissions: at least one role");
+  for (const arn of roleArns) {
+    if (!/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn) || arn.includes("*")) {
+      throw new Error(`previewHopsPermissions: "${arn}" is not a specific IAM role ARN`);
+    }
+  }
+  return policy({
+    Sid: "AssumeReadOnlyCounterparts",
+    Effect: "Allow",
+    Action: ["sts:AssumeRole", "sts:TagSession"],
+    Resource: roleArns.length === 1 ? roleArns[0]! : [...roleArns],
+  });
 }

@@ -57,6 +57,11 @@ export interface EvaluateOptions {
   readonly stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
   /** Project root holding Pulumi.yaml (default: found from this file). */
   readonly root?: string;
+  /**
+   * Run as CI's previews do (`PLATFORM_CI_ROLE=preview`): through the stack's read-only role and
+   * the read-only counterparts of the roles it assumes in other accounts.
+   */
+  readonly ciRole?: "preview";
 }
 
 interface Pending {
@@ -95,15 +100,21 @@ async function committedOutputs(
   const key = `${root}|${stack}`;
   const cached = outputsCache.get(key);
   if (cached) return cached;
-  const outputs = (await withRoot(rootOption ?? root, () => evaluate(stack, { root: rootOption ?? root })))
-    .outputs;
+  // The other stack as deployed (its outputs are what a StackReference reads, whoever reads them).
+  const outputs = (
+    await withRoot(rootOption ?? root, () =>
+      withCiRoleEnv(undefined, () => evaluate(stack, { root: rootOption ?? root })),
+    )
+  ).outputs;
   outputsCache.set(key, outputs);
   return outputs;
 }
 
 export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<PlanResult> {
   const run = queue.then(() =>
-    withoutStackCapture(() => withRoot(options.root, () => evaluate(stack, options))),
+    withoutStackCapture(() =>
+      withRoot(options.root, () => withCiRoleEnv(options.ciRole, () => evaluate(stack, options))),
+    ),
   );
   queue = run.catch(() => undefined);
   return run;
@@ -115,6 +126,19 @@ export function evaluateStack(stack: string, options: EvaluateOptions = {}): Pro
  * evaluation's time. The offline evaluation reports errors by message (a ConfigError names stack
  * file and key), so it runs with stack capture off; `PLATFORM_PLAN_DEBUG=1` keeps the stacks.
  */
+/** Runs with `PLATFORM_CI_ROLE` as given (the program reads it in `loadConfig`), and back afterwards. */
+async function withCiRoleEnv<T>(ciRole: string | undefined, run: () => Promise<T>): Promise<T> {
+  const previous = process.env.PLATFORM_CI_ROLE;
+  if (ciRole === undefined) delete process.env.PLATFORM_CI_ROLE;
+  else process.env.PLATFORM_CI_ROLE = ciRole;
+  try {
+    return await run();
+  } finally {
+    if (previous === undefined) delete process.env.PLATFORM_CI_ROLE;
+    else process.env.PLATFORM_CI_ROLE = previous;
+  }
+}
+
 /** Runs with config loading pointed at `root` (the `--root` directory), and back afterwards. */
 async function withRoot<T>(root: string | undefined, run: () => Promise<T>): Promise<T> {
   const previous = useProjectRoot(root);
@@ -203,7 +227,8 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   // reads: keep its outputs, so planning that stack afterwards does not evaluate this one again.
   const committed =
     options.configOverrides === undefined || Object.keys(options.configOverrides).length === 0;
-  if (committed && options.stackOutputs === undefined) outputsCache.set(`${root}|${stack}`, result.outputs);
+  if (committed && options.stackOutputs === undefined && options.ciRole === undefined)
+    outputsCache.set(`${root}|${stack}`, result.outputs);
   return result;
 }
 

@@ -2,7 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type NameContext, nameTag, physicalName } from "../core/naming";
 import { toJson } from "../core/policy-document";
-import { assumedOnlyBy, NETWORK_HUB_ROLE_NAME, networkHubPermissions } from "../governance";
+import {
+  assumedOnlyBy,
+  NETWORK_HUB_READER_ROLE_NAME,
+  NETWORK_HUB_ROLE_NAME,
+  networkHubPermissions,
+  networkHubReaderPermissions,
+} from "../governance";
 import { type TransitDesign, transitRouteTables } from "./transit-routes";
 
 export interface TransitHubArgs {
@@ -21,6 +27,8 @@ export interface TransitHubArgs {
   readonly organizationArn: pulumi.Input<string>;
   /** The environments' deploy roles: the only principals that may assume the network-hub role. */
   readonly spokeDeployRoleArns: pulumi.Input<string>[];
+  /** The environments' preview roles: the only principals that may assume the read-only network-hub reader. */
+  readonly spokePreviewRoleArns: pulumi.Input<string>[];
 }
 
 /**
@@ -37,6 +45,7 @@ export class TransitHub extends pulumi.ComponentResource {
   readonly spokesRouteTableId: pulumi.Output<string>;
   readonly managementAttachmentId: pulumi.Output<string>;
   readonly networkHubRoleArn: pulumi.Output<string>;
+  readonly networkHubReaderRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: TransitHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:transit:TransitHub", name, {}, opts);
@@ -182,11 +191,32 @@ export class TransitHub extends pulumi.ComponentResource {
     );
     this.networkHubRoleArn = hubRole.arn;
 
+    // Its read-only counterpart: an environment's preview configures its hub-side provider through
+    // it (a preview's platform-preview may not assume the role that associates and propagates).
+    const readerRole = new aws.iam.Role(
+      "network-hub-reader-role",
+      {
+        name: NETWORK_HUB_READER_ROLE_NAME,
+        description: "Environment stacks' previews read the Transit Gateway and its route tables.",
+        maxSessionDuration: 3600,
+        assumeRolePolicy: pulumi.all(args.spokePreviewRoleArns).apply((arns) => toJson(assumedOnlyBy(arns))),
+        tags: nameTag(naming, "network-hub-reader"),
+      },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      "network-hub-reader-policy",
+      { role: readerRole.name, policy: toJson(networkHubReaderPermissions()) },
+      parent,
+    );
+    this.networkHubReaderRoleArn = readerRole.arn;
+
     this.registerOutputs({
       transitGatewayId: this.transitGatewayId,
       hubRouteTableId: this.hubRouteTableId,
       spokesRouteTableId: this.spokesRouteTableId,
       networkHubRoleArn: this.networkHubRoleArn,
+      networkHubReaderRoleArn: this.networkHubReaderRoleArn,
     });
   }
 }

@@ -43,7 +43,7 @@ export function vpnRoutes(cfg: Pick<TransitHubStackConfig, "network" | "peers">)
 export function transitHubStack(
   cfg: TransitHubStackConfig,
   network: Network,
-  spokeDeployRoleArns: pulumi.Input<string>[],
+  spokeRoleArns: { readonly deploy: pulumi.Input<string>[]; readonly preview: pulumi.Input<string>[] },
   organizationArn: pulumi.Input<string>,
   routerAuthKey: pulumi.Input<string>,
   provider: aws.Provider,
@@ -66,7 +66,8 @@ export function transitHubStack(
       subnetIds: network.privateSubnetIds,
       routeTableIds: network.privateRouteTableIds,
       organizationArn,
-      spokeDeployRoleArns,
+      spokeDeployRoleArns: spokeRoleArns.deploy,
+      spokePreviewRoleArns: spokeRoleArns.preview,
     },
     { provider },
   );
@@ -93,6 +94,7 @@ export function transitHubStack(
       transitSpokesRouteTableId: hub.spokesRouteTableId,
       transitManagementAttachmentId: hub.managementAttachmentId,
       networkHubRoleArn: hub.networkHubRoleArn,
+      networkHubReaderRoleArn: hub.networkHubReaderRoleArn,
       vpnClientCidr: design.vpnClientCidr,
       vpnAuthKeySecretArn: vpn.authKeySecretArn,
     },
@@ -111,9 +113,10 @@ export function transitSpokeStack(
   provider: aws.Provider,
 ) {
   const naming = { project: cfg.project, stack: cfg.stack };
+  // A read-only run (a CI preview) reads the hub through the role's read-only counterpart.
   const hubProvider = assumingProvider(cfg, "aws-network-hub", {
     accountId: management.accountId,
-    roleArn: management.networkHubRoleArn,
+    roleArn: cfg.readOnly ? management.networkHubReaderRoleArn : management.networkHubRoleArn,
   });
   const spoke = new TransitSpoke(
     "transit",

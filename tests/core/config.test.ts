@@ -210,6 +210,9 @@ describe("the role CI previews act through", () => {
     expect(withCiRole(prod, undefined).deployRoleArn).toBe("arn:aws:iam::751029384756:role/platform-deploy");
     expect(withCiRole(prod, "deploy").deployRoleArn).toBe("arn:aws:iam::751029384756:role/platform-deploy");
     expect(withCiRole(prod, "preview").deployRoleArn).toBe("arn:aws:iam::751029384756:role/platform-preview");
+    // … and the areas that reach other accounts assume the read-only counterparts there.
+    expect(withCiRole(prod, "preview").readOnly).toBe(true);
+    expect(withCiRole(prod, "deploy").readOnly).toBeUndefined();
     expect(() => withCiRole(prod, "admin")).toThrow(
       /PLATFORM_CI_ROLE must be "deploy" or "preview"; got "admin"/,
     );

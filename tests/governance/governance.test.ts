@@ -193,7 +193,7 @@ describe("CI deploy roles", () => {
     ]);
   });
 
-  it("lets each account's platform-deploy role be assumed by its own CI deploy role and the platform admins only", () => {
+  it("lets each account's platform-deploy role be assumed by its own CI deploy role and the platform admins only; its platform-preview also by management's preview", () => {
     const ci = plan.outputs.ciRoleArns as Record<string, string>;
     const admins = {
       Principal: { AWS: `arn:aws:iam::${MGMT}:root` },
@@ -206,8 +206,14 @@ describe("CI deploy roles", () => {
     for (const stack of ["management", "dev", "preprod", "prod"]) {
       for (const kind of ["deploy", "preview"]) {
         const trust = doc(named(plan, "aws:iam/role:Role", `${kind}-${stack}`).inputs.assumeRolePolicy);
+        // The management stack's preview reads the member accounts through their preview roles.
+        const managementPreview = `arn:aws:iam::${MGMT}:role/platform-preview`;
+        const principals =
+          kind === "preview" && stack !== "management"
+            ? [ci[`${kind}-${stack}`], managementPreview]
+            : ci[`${kind}-${stack}`];
         expect(trust.Statement).toEqual([
-          expect.objectContaining({ Principal: { AWS: ci[`${kind}-${stack}`] } }),
+          expect.objectContaining({ Principal: { AWS: principals } }),
           expect.objectContaining(admins),
         ]);
       }

@@ -19,6 +19,8 @@ export interface Evaluation {
   readonly stack: string;
   /** Stack config keys replaced (`undefined` removes a key). */
   readonly overrides?: Readonly<Record<string, unknown>>;
+  /** Evaluated as CI's previews run it (`PLATFORM_CI_ROLE=preview`). */
+  readonly ciRole?: "preview";
 }
 
 const devCluster = committed<Record<string, unknown> & { access: Record<string, unknown> }>(
@@ -68,7 +70,13 @@ export const VARIANTS = {
   },
 } as const satisfies Record<string, Evaluation>;
 
-export type VariantName = keyof typeof VARIANTS;
+/** Stacks as CI's previews evaluate them: as `platform-preview`, with the read-only counterparts elsewhere. */
+export const PREVIEWS = {
+  "management:preview": { stack: "management", ciRole: "preview" },
+  "dev:preview": { stack: "dev", ciRole: "preview" },
+} as const satisfies Record<string, Evaluation>;
+
+export type VariantName = keyof typeof VARIANTS | keyof typeof PREVIEWS;
 
 /** The PR environment the suite plans (any number; its base environment's outputs come from the run). */
 export const PR_STACK = "pr-123";
@@ -81,5 +89,6 @@ export function evaluations(): Record<string, Evaluation> {
     // Evaluated after its base environment, whose outputs it reads (cheap: only its own resources).
     [PR_STACK]: { stack: PR_STACK },
     ...VARIANTS,
+    ...PREVIEWS,
   };
 }

@@ -24,7 +24,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
     let body: string;
     try {
       body = JSON.stringify(
-        await evaluateStack(e.stack, e.overrides ? { configOverrides: e.overrides } : {}),
+        await evaluateStack(e.stack, {
+          ...(e.overrides ? { configOverrides: e.overrides } : {}),
+          ...(e.ciRole ? { ciRole: e.ciRole } : {}),
+        }),
       );
     } catch (err) {
       body = JSON.stringify({ error: `${(err as Error).name}: ${(err as Error).message}` });
