@@ -81,50 +81,75 @@ export class GitOpsHub extends pulumi.ComponentResource {
     const inCluster = { parent: this, provider: cluster.provider, dependsOn: [args.argoCd] };
 
     // ── the registrars: each environment stack writes its own cluster secret through its own ──
+    // and, for its previews, reads it through the registrar's read-only counterpart.
     const registrarArns: Record<string, pulumi.Output<string>> = {};
     const readerArns: Record<string, pulumi.Output<string>> = {};
+    const secretAccess = (a: {
+      readonly id: string;
+      readonly roleName: string;
+      readonly description: string;
+      readonly principal: pulumi.Input<string>;
+      readonly group: string;
+      readonly rbac: ReturnType<typeof registrarRbacManifests>;
+      readonly tag: readonly string[];
+    }) => {
+      const role = new aws.iam.Role(
+        `${a.id}-role`,
+        {
+          name: a.roleName,
+          description: a.description,
+          maxSessionDuration: 3600,
+          assumeRolePolicy: pulumi
+            .output(a.principal)
+            .apply((arn) => toJson(assumedOnlyBy([arn], args.operators))),
+          tags: nameTag(naming, ...a.tag),
+        },
+        { parent: this },
+      );
+      // No access policy: the entry only names the Kubernetes group the Role below is bound to.
+      new aws.eks.AccessEntry(
+        `${a.id}-access`,
+        {
+          clusterName: cluster.name,
+          principalArn: role.arn,
+          type: "STANDARD",
+          kubernetesGroups: [a.group],
+          tags: nameTag(naming, ...a.tag),
+        },
+        { parent: this, dependsOn: [cluster.eks] },
+      );
+      const k8sRole = new k8s.rbac.v1.Role(
+        a.id,
+        { metadata: a.rbac.role.metadata, rules: a.rbac.role.rules },
+        inCluster,
+      );
+      new k8s.rbac.v1.RoleBinding(
+        a.id,
+        {
+          metadata: a.rbac.binding.metadata,
+          roleRef: a.rbac.binding.roleRef,
+          subjects: a.rbac.binding.subjects,
+        },
+        { ...inCluster, dependsOn: [k8sRole] },
+      );
+      return role.arn;
+    };
     for (const env of args.environments) {
       const e = env.environment;
       const principal = args.registrarPrincipalArns[e];
       if (principal === undefined) throw new Error(`GitOpsHub: no deploy role registers ${e}`);
-      const registrar = new aws.iam.Role(
-        `argocd-registrar-${e}-role`,
-        {
-          name: registrarRoleName(e),
-          description: `The ${e} stack registers its EKS cluster with ArgoCD: its own cluster secret in the argocd namespace of the management cluster, nothing else.`,
-          maxSessionDuration: 3600,
-          assumeRolePolicy: pulumi
-            .output(principal)
-            .apply((arn) => toJson(assumedOnlyBy([arn], args.operators))),
-          tags: nameTag(naming, "argocd-registrar", e),
-        },
-        { parent: this },
-      );
-      registrarArns[e] = registrar.arn;
-      // No access policy: the entry only names the Kubernetes group the Role below is bound to.
-      new aws.eks.AccessEntry(
-        `argocd-registrar-${e}-access`,
-        {
-          clusterName: cluster.name,
-          principalArn: registrar.arn,
-          type: "STANDARD",
-          kubernetesGroups: [registrarGroup(e)],
-          tags: nameTag(naming, "argocd-registrar", e),
-        },
-        { parent: this, dependsOn: [cluster.eks] },
-      );
+      const readerPrincipal = args.readerPrincipalArns[e];
+      if (readerPrincipal === undefined) throw new Error(`GitOpsHub: no preview role reads ${e}`);
       const own = { environment: e, clusterSecretName: clusterSecretName(env.clusterName) };
-      const rbac = registrarRbacManifests(own);
-      const role = new k8s.rbac.v1.Role(
-        `argocd-registrar-${e}`,
-        { metadata: rbac.role.metadata, rules: rbac.role.rules },
-        inCluster,
-      );
-      new k8s.rbac.v1.RoleBinding(
-        `argocd-registrar-${e}`,
-        { metadata: rbac.binding.metadata, roleRef: rbac.binding.roleRef, subjects: rbac.binding.subjects },
-        { ...inCluster, dependsOn: [role] },
-      );
+      registrarArns[e] = secretAccess({
+        id: `argocd-registrar-${e}`,
+        roleName: registrarRoleName(e),
+        description: `The ${e} stack registers its EKS cluster with ArgoCD: its own cluster secret in the argocd namespace of the management cluster, nothing else.`,
+        principal,
+        group: registrarGroup(e),
+        rbac: registrarRbacManifests(own),
+        tag: ["argocd-registrar", e],
+      });
       const admission = registrarAdmissionPolicyManifests(own);
       const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
         `argocd-registrar-${e}`,
@@ -136,50 +161,15 @@ export class GitOpsHub extends pulumi.ComponentResource {
         { metadata: admission.binding.metadata, spec: admission.binding.spec },
         { ...inCluster, dependsOn: [policy] },
       );
-
-      // Its read-only counterpart, for the environment's previews: reads the own secret, nothing else.
-      const readerPrincipal = args.readerPrincipalArns[e];
-      if (readerPrincipal === undefined) throw new Error(`GitOpsHub: no preview role reads ${e}`);
-      const reader = new aws.iam.Role(
-        `argocd-reader-${e}-role`,
-        {
-          name: argocdReaderRoleName(e),
-          description: `The ${e} stack's previews read its own cluster secret in the argocd namespace of the management cluster, nothing else.`,
-          maxSessionDuration: 3600,
-          assumeRolePolicy: pulumi
-            .output(readerPrincipal)
-            .apply((arn) => toJson(assumedOnlyBy([arn], args.operators))),
-          tags: nameTag(naming, "argocd-reader", e),
-        },
-        { parent: this },
-      );
-      readerArns[e] = reader.arn;
-      new aws.eks.AccessEntry(
-        `argocd-reader-${e}-access`,
-        {
-          clusterName: cluster.name,
-          principalArn: reader.arn,
-          type: "STANDARD",
-          kubernetesGroups: [readerGroup(e)],
-          tags: nameTag(naming, "argocd-reader", e),
-        },
-        { parent: this, dependsOn: [cluster.eks] },
-      );
-      const readerRbac = readerRbacManifests(own);
-      const readerRole = new k8s.rbac.v1.Role(
-        `argocd-reader-${e}`,
-        { metadata: readerRbac.role.metadata, rules: readerRbac.role.rules },
-        inCluster,
-      );
-      new k8s.rbac.v1.RoleBinding(
-        `argocd-reader-${e}`,
-        {
-          metadata: readerRbac.binding.metadata,
-          roleRef: readerRbac.binding.roleRef,
-          subjects: readerRbac.binding.subjects,
-        },
-        { ...inCluster, dependsOn: [readerRole] },
-      );
+      readerArns[e] = secretAccess({
+        id: `argocd-reader-${e}`,
+        roleName: argocdReaderRoleName(e),
+        description: `The ${e} stack's previews read its own cluster secret in the argocd namespace of the management cluster, nothing else.`,
+        principal: readerPrincipal,
+        group: readerGroup(e),
+        rbac: readerRbacManifests(own),
+        tag: ["argocd-reader", e],
+      });
     }
     this.registrarRoleArns = registrarArns;
     this.readerRoleArns = readerArns;

@@ -5,6 +5,7 @@ import {
   type PolicyDocument,
   policy,
 } from "../core/policy-document";
+import { environmentRoleName } from "../governance";
 
 /**
  * The IAM side of ArgoCD's hub and spokes.
@@ -26,10 +27,7 @@ export const ARGOCD_REGISTRAR_ROLE_PREFIX = "platform-argocd-registrar-";
 
 /** `platform-argocd-registrar-<env>`: the one role through which `environment` writes its cluster secret. */
 export function registrarRoleName(environment: string): string {
-  if (!/^[a-z][a-z0-9]{1,15}$/.test(environment)) {
-    throw new Error(`registrarRoleName: "${environment}" is not an environment name`);
-  }
-  return `${ARGOCD_REGISTRAR_ROLE_PREFIX}${environment}`;
+  return environmentRoleName(ARGOCD_REGISTRAR_ROLE_PREFIX, environment);
 }
 
 /** `arn:aws:iam::<account>:role/platform-argocd-deployer`. */

@@ -19,6 +19,7 @@ export {
   argocdReaderRoleName,
   assumedOnlyBy,
   DEPLOY_ROLE_NAME,
+  environmentRoleName,
   NETWORK_HUB_READER_ROLE_NAME,
   NETWORK_HUB_ROLE_NAME,
   networkHubPermissions,

@@ -27,12 +27,17 @@ export const NETWORK_HUB_READER_ROLE_NAME = "platform-network-hub-reader";
 /** Prefix of the read-only counterparts of the ArgoCD registrars, one per environment. */
 export const ARGOCD_READER_ROLE_PREFIX = "platform-argocd-reader-";
 
+/** `<prefix><env>`: a per-environment role of the management account; refuses what is not an environment name. */
+export function environmentRoleName(prefix: string, environment: string): string {
+  if (!/^[a-z][a-z0-9]{1,15}$/.test(environment)) {
+    throw new Error(`${prefix}<env>: "${environment}" is not an environment name`);
+  }
+  return `${prefix}${environment}`;
+}
+
 /** `platform-argocd-reader-<env>`: through it an environment's preview reads its own cluster secret in the hub. */
 export function argocdReaderRoleName(environment: string): string {
-  if (!/^[a-z][a-z0-9]{1,15}$/.test(environment)) {
-    throw new Error(`argocdReaderRoleName: "${environment}" is not an environment name`);
-  }
-  return `${ARGOCD_READER_ROLE_PREFIX}${environment}`;
+  return environmentRoleName(ARGOCD_READER_ROLE_PREFIX, environment);
 }
 
 /** The role AWS Organizations creates in each member account. */
