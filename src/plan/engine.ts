@@ -13,6 +13,7 @@ import { parseManagementOutputs } from "../core/management-outputs";
 import { placeholderDecrypter, useSopsDecrypter } from "../secrets";
 import { parseAnyStackConfig } from "../stack-config";
 import { type MockContext, mockResource } from "./mock-state";
+import { readCachedOutputs, writeCachedOutputs } from "./outputs-cache";
 import { BOOTSTRAP_PLAN_STACK, readStackConfig, toPulumiConfig } from "./stack-files";
 
 export { MOCK_SECRET, readStackConfig, toPulumiConfig } from "./stack-files";
@@ -98,8 +99,11 @@ async function committedOutputs(
   rootOption: string | undefined,
 ): Promise<Record<string, unknown>> {
   const key = `${root}|${stack}`;
-  const cached = outputsCache.get(key);
-  if (cached) return cached;
+  const cached = outputsCache.get(key) ?? readCachedOutputs(root, stack);
+  if (cached) {
+    outputsCache.set(key, cached);
+    return cached;
+  }
   // The other stack as deployed (its outputs are what a StackReference reads, whoever reads them).
   const outputs = (
     await withRoot(rootOption ?? root, () =>
@@ -227,8 +231,10 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   // reads: keep its outputs, so planning that stack afterwards does not evaluate this one again.
   const committed =
     options.configOverrides === undefined || Object.keys(options.configOverrides).length === 0;
-  if (committed && options.stackOutputs === undefined && options.ciRole === undefined)
+  if (committed && options.stackOutputs === undefined && options.ciRole === undefined) {
     outputsCache.set(`${root}|${stack}`, result.outputs);
+    writeCachedOutputs(root, stack, result.outputs);
+  }
   return result;
 }
 
