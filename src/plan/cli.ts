@@ -145,7 +145,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     // A bad ref fails before anything is evaluated.
     if (args.diff) resolveCommit(args.diff, args.root ?? process.cwd());
     progress(`evaluating stack "${stack}" from ${source(stack)} under mocks...`);
-    const working = evaluateStack(stack, { root: args.root });
+    const working = evaluateStack(stack, { root: args.root, keepOutputs: true });
     // The ref's evaluation runs in a child process, side by side with the working tree's.
     const baseline = args.diff
       ? evaluateAtRef(args.diff, stack, args.root ?? process.cwd(), progress)

@@ -63,6 +63,12 @@ export interface EvaluateOptions {
    * the read-only counterparts of the roles it assumes in other accounts.
    */
   readonly ciRole?: "preview";
+  /**
+   * Keep the committed outputs of the stacks evaluated (this one, and those it reads) on disk for
+   * the next run, and read them from there (`outputs-cache.ts`). The offline plan's CLI does; a
+   * test, which may replace the program's modules, does not.
+   */
+  readonly keepOutputs?: boolean;
 }
 
 interface Pending {
@@ -96,18 +102,23 @@ const outputsCache = new Map<string, Record<string, unknown>>();
 async function committedOutputs(
   stack: string,
   root: string,
-  rootOption: string | undefined,
+  options: EvaluateOptions,
 ): Promise<Record<string, unknown>> {
   const key = `${root}|${stack}`;
-  const cached = outputsCache.get(key) ?? readCachedOutputs(root, stack);
+  const cached = outputsCache.get(key) ?? (options.keepOutputs ? readCachedOutputs(root, stack) : undefined);
   if (cached) {
     outputsCache.set(key, cached);
     return cached;
   }
   // The other stack as deployed (its outputs are what a StackReference reads, whoever reads them).
   const outputs = (
-    await withRoot(rootOption ?? root, () =>
-      withCiRoleEnv(undefined, () => evaluate(stack, { root: rootOption ?? root })),
+    await withRoot(options.root ?? root, () =>
+      withCiRoleEnv(undefined, () =>
+        evaluate(stack, {
+          root: options.root ?? root,
+          ...(options.keepOutputs ? { keepOutputs: true } : {}),
+        }),
+      ),
     )
   ).outputs;
   outputsCache.set(key, outputs);
@@ -190,12 +201,12 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
   if (!stackOutputs && cfg.role === "environment") {
     // Served exactly as the contract says: an output the program reads but the contract does not
     // name would be missing on a real StackReference read, and fails here too.
-    const mgmt = await committedOutputs(MANAGEMENT_STACK, root, options.root);
+    const mgmt = await committedOutputs(MANAGEMENT_STACK, root, options);
     stackOutputs = {
       [MANAGEMENT_STACK]: parseManagementOutputs(mgmt, `organization/${PROJECT}/${MANAGEMENT_STACK}`),
     };
   } else if (!stackOutputs && cfg.role === "pr") {
-    const base = await committedOutputs(PR_BASE_ENVIRONMENT, root, options.root);
+    const base = await committedOutputs(PR_BASE_ENVIRONMENT, root, options);
     stackOutputs = {
       [PR_BASE_ENVIRONMENT]: parseBaseEnvironmentOutputs(
         base,
@@ -233,7 +244,7 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<PlanRe
     options.configOverrides === undefined || Object.keys(options.configOverrides).length === 0;
   if (committed && options.stackOutputs === undefined && options.ciRole === undefined) {
     outputsCache.set(`${root}|${stack}`, result.outputs);
-    writeCachedOutputs(root, stack, result.outputs);
+    if (options.keepOutputs) writeCachedOutputs(root, stack, result.outputs);
   }
   return result;
 }

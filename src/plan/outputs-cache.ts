@@ -8,7 +8,8 @@ import * as path from "node:path";
  * `node_modules/.cache/platform-plan/`. The key is a hash of every file an evaluation reads: the
  * program and policy sources, the lock file, `Pulumi.yaml` and the stack files, the chart's
  * `Chart.yaml` and the SOPS files; any change to one of them is a miss, and the stack is evaluated
- * again. `PLATFORM_PLAN_NO_CACHE=1` never reads the cache.
+ * again, and the older file goes. `PLATFORM_PLAN_NO_CACHE=1` never reads the cache. Only the offline
+ * plan's CLI uses it (`keepOutputs`): tests may replace the program's modules, which no file shows.
  */
 
 const SOURCE_DIRS = ["src", "policy", "secrets"];
@@ -61,7 +62,13 @@ export function readCachedOutputs(root: string, stack: string): Record<string, u
 export function writeCachedOutputs(root: string, stack: string, outputs: Record<string, unknown>): void {
   const file = cacheFile(root, stack);
   if (!file) return;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  // Only the newest is ever read again: the others go.
+  for (const old of fs.readdirSync(dir)) {
+    if (old.startsWith(`${stack}-outputs-`) && path.join(dir, old) !== file)
+      fs.rmSync(path.join(dir, old), { force: true });
+  }
   // Written whole, then renamed: a concurrent reader sees the old file or the new one.
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, JSON.stringify(outputs));

@@ -45,6 +45,9 @@ describe("the committed outputs kept between plans", () => {
       fs.writeFileSync(path.join(root, file), text);
       expect(readCachedOutputs(root, "management"), `after changing ${file}`).toBeUndefined();
     }
+    // Written again, the stale files go: one file per stack.
+    writeCachedOutputs(root, "management", outputs);
+    expect(fs.readdirSync(path.join(root, "node_modules", ".cache", "platform-plan"))).toHaveLength(1);
   });
 
   it("are never read with PLATFORM_PLAN_NO_CACHE set, nor kept without node_modules", () => {
