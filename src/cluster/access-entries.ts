@@ -5,6 +5,13 @@ export const ACCESS_POLICIES = {
   admin: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
   deploy: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy",
   readOnly: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+  /**
+   * The stack's CI preview role (`platform-preview`), granted by the program itself: what a
+   * refresh reads (the drift check, `pulumi preview --refresh`) includes Secrets (Helm's release
+   * records) and RBAC objects, which AmazonEKSViewPolicy hides; AmazonEKSAdminViewPolicy reads
+   * every object and changes none.
+   */
+  preview: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
 } as const;
 export type AccessLevel = keyof typeof ACCESS_POLICIES;
 
@@ -17,10 +24,14 @@ export interface AccessGrant {
   readonly policyArn: string;
 }
 
-/** One grant per configured principal: the access entry and its policy association. */
-export function accessGrants(access: ClusterAccess): AccessGrant[] {
+/**
+ * One grant per configured principal, and for the stack's preview role when it has one: the
+ * access entry and its policy association.
+ */
+export function accessGrants(access: ClusterAccess, previewRoleArn?: string): AccessGrant[] {
+  const principals = { ...access, preview: previewRoleArn ? [previewRoleArn] : [] };
   return (Object.keys(ACCESS_POLICIES) as AccessLevel[]).flatMap((level) =>
-    access[level].map((arn) => {
+    principals[level].map((arn) => {
       const principalArn = accessEntryPrincipalArn(arn);
       const roleName = principalArn.slice(principalArn.lastIndexOf("/") + 1);
       return {

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { cronSchedule, ipv4Block, logRetentionDays, roleArn } from "../core/config-primitives";
 import type { Rule, RuleIssue } from "../core/config-rules";
+import { iamRoleArn } from "../core/policy-document";
+import { PREVIEW_ROLE_NAME } from "../core/stack-roles";
 import { VERSIONS } from "../core/versions";
 
 /**
@@ -247,6 +249,7 @@ export type ClusterAccess = z.infer<typeof clusterAccessSchema>;
 export const CLUSTER_RULES: Rule<{
   cluster: ClusterConfig;
   karpenter: KarpenterConfig;
+  accountId: string;
   deployRoleArn?: string | undefined;
 }>[] = [
   function privateEndpointInProduction(s, { stack, info }) {
@@ -272,6 +275,13 @@ export const CLUSTER_RULES: Rule<{
   function creatorIsNotAnAccessEntry(s) {
     const all = [...s.cluster.access.admin, ...s.cluster.access.deploy, ...s.cluster.access.readOnly];
     const out: RuleIssue[] = [];
+    const preview = iamRoleArn(s.accountId, PREVIEW_ROLE_NAME);
+    if (s.deployRoleArn && all.includes(preview)) {
+      out.push({
+        key: "platform:cluster.access",
+        message: `${preview} is the stack's CI preview role, which the program grants itself (AmazonEKSAdminViewPolicy: a refresh reads Secrets and RBAC objects); remove it here`,
+      });
+    }
     if (s.deployRoleArn && all.includes(s.deployRoleArn)) {
       out.push({
         key: "platform:cluster.access",

@@ -2,6 +2,8 @@ import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { StackBasics } from "../core/config-loader";
 import { clusterName } from "../core/naming";
+import { iamRoleArn } from "../core/policy-document";
+import { PREVIEW_ROLE_NAME } from "../core/stack-roles";
 import type { Network } from "../network";
 import type { ArgoCdConfigs, ExternalDnsScope } from "./addon-values";
 import { Addons } from "./addons";
@@ -61,7 +63,10 @@ export function clusterStack(
       privateSubnetIds: network.privateSubnetIds,
       cluster: cfg.cluster,
       apiClientCidrs: managementVpc ? [managementVpc] : [],
-      ...(cfg.deployRoleArn ? { deployRoleArn: cfg.deployRoleArn } : {}),
+      // A stack deployed through its CI roles is previewed (and checked for drift) by its platform-preview.
+      ...(cfg.deployRoleArn
+        ? { deployRoleArn: cfg.deployRoleArn, previewRoleArn: iamRoleArn(cfg.accountId, PREVIEW_ROLE_NAME) }
+        : {}),
       protect: cfg.info.productionGrade,
       reachableAfter,
     },

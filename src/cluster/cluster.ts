@@ -41,6 +41,8 @@ export interface ClusterArgs {
   readonly apiClientCidrs: readonly string[];
   /** The role the stack deploys with; the kubeconfig assumes it too (it is the cluster creator, hence admin). */
   readonly deployRoleArn?: string;
+  /** The stack's CI preview role: read access to every object (see `ACCESS_POLICIES.preview`). */
+  readonly previewRoleArn?: string;
   /** Production-grade: deletion protection, protected key, cluster and node group. */
   readonly protect: boolean;
   /**
@@ -185,7 +187,7 @@ export class Cluster extends pulumi.ComponentResource {
       );
     });
 
-    for (const grant of accessGrants(cfg.access)) {
+    for (const grant of accessGrants(cfg.access, args.previewRoleArn)) {
       const entry = new aws.eks.AccessEntry(
         `access-${grant.id}`,
         { clusterName: args.name, principalArn: grant.principalArn, type: "STANDARD" },

@@ -12,10 +12,7 @@ import { type PolicyDocument, type PolicyStatement, policy } from "../core/polic
  *   (`platform:deployRoleArn`).
  */
 
-/** The role each stack's AWS provider assumes (each stack file's `platform:deployRoleArn`). */
-export const DEPLOY_ROLE_NAME = "platform-deploy";
-/** Read-only counterpart used by pull-request previews. */
-export const PREVIEW_ROLE_NAME = "platform-preview";
+export { DEPLOY_ROLE_NAME, PREVIEW_ROLE_NAME } from "../core/stack-roles";
 /** Role in the management account through which an environment stack attaches to the hub's route tables. */
 export const NETWORK_HUB_ROLE_NAME = "platform-network-hub";
 /**

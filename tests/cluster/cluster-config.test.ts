@@ -91,13 +91,24 @@ describe("platform:cluster validation", () => {
     );
   });
 
-  it("rejects an access entry for the cluster creator, duplicates, and a missing admin", async () => {
+  it("rejects an access entry for the cluster creator or the preview role, duplicates, and a missing admin", async () => {
     const c = cluster("prod");
     const deployRole = stackValue<string>("prod", "platform:deployRoleArn");
     await expectConfigError(
       "prod",
       { "platform:cluster": { ...c, access: { ...c.access, deploy: [deployRole] } } },
       /platform:cluster\.access: arn:aws:iam::751029384756:role\/platform-deploy is platform:deployRoleArn, the role that creates the cluster/,
+    );
+    // The program grants the stack's preview role itself, with what a refresh needs.
+    await expectConfigError(
+      "prod",
+      {
+        "platform:cluster": {
+          ...c,
+          access: { ...c.access, readOnly: ["arn:aws:iam::751029384756:role/platform-preview"] },
+        },
+      },
+      /platform:cluster\.access: arn:aws:iam::751029384756:role\/platform-preview is the stack's CI preview role, which the program grants itself/,
     );
     const admin = (c.access.admin as string[])[0]!;
     await expectConfigError(
@@ -195,17 +206,21 @@ describe("cluster helpers", () => {
   });
 
   it("maps each access level to its EKS access policy", () => {
-    const grants = accessGrants({
-      admin: [
-        "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_PlatformAdmin_ab",
-      ],
-      deploy: ["arn:aws:iam::111122223333:role/ci-deploy"],
-      readOnly: ["arn:aws:iam::111122223333:role/auditor"],
-    });
+    const grants = accessGrants(
+      {
+        admin: [
+          "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_PlatformAdmin_ab",
+        ],
+        deploy: ["arn:aws:iam::111122223333:role/ci-deploy"],
+        readOnly: ["arn:aws:iam::111122223333:role/auditor"],
+      },
+      "arn:aws:iam::111122223333:role/platform-preview",
+    );
     expect(grants.map((g) => [g.id, g.policyArn.split("/").pop()])).toEqual([
       ["admin-awsreservedsso-platformadmin-ab", "AmazonEKSClusterAdminPolicy"],
       ["deploy-ci-deploy", "AmazonEKSAdminPolicy"],
       ["readOnly-auditor", "AmazonEKSViewPolicy"],
+      ["preview-platform-preview", "AmazonEKSAdminViewPolicy"],
     ]);
   });
 

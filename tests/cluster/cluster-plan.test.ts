@@ -157,7 +157,14 @@ describe.each(STACKS)("%s cluster", (stack) => {
         "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
       );
     }
-    expect(entries).toHaveLength(access.admin.length + (access.readOnly?.length ?? 0));
+    // The stack's CI preview role, which the program grants itself: every object read (a refresh
+    // reads Helm's release Secrets and RBAC objects), nothing written.
+    const previewArn = stackValue<string>(stack, "platform:deployRoleArn").replace(
+      /platform-deploy$/,
+      "platform-preview",
+    );
+    expect(policyOf(previewArn)).toBe("arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy");
+    expect(entries).toHaveLength(access.admin.length + (access.readOnly?.length ?? 0) + 1);
     expect(assoc).toHaveLength(entries.length);
     for (const a of assoc) expect(input(a, "accessScope")).toEqual({ type: "cluster" });
     // The deploy role creates the cluster, so EKS already made it an admin: no second entry.
