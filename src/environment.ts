@@ -62,7 +62,8 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
       network,
       clusterClientSecurityGroupIds: [cluster.cluster.securityGroupId],
       cluster: cluster.cluster,
-      // The search domain's master role: the deploy role and the platform admins, nobody else.
+      // The search domain's master role: the deploy role and the platform admins (and the data area
+      // adds its data-grants Job, which applies the role mappings), nobody else.
       searchAdministratorArns: [roleArn(cfg.accountId, DEPLOY_ROLE_NAME), ...cfg.cluster.access.admin],
       grants: {
         provider: cluster.cluster.provider,

@@ -15,6 +15,11 @@ import {
   searchSecurityRequests,
 } from "./data-grants";
 
+/** The data-grants Job's role (Pod Identity): named ahead, so the search master role can trust it. */
+export function dataGrantsRoleName(naming: NameContext): string {
+  return physicalName(naming, "data-grants");
+}
+
 export interface DataGrantsArgs {
   readonly naming: NameContext;
   readonly accountId: string;
@@ -64,7 +69,7 @@ export class DataGrants extends pulumi.ComponentResource {
     const role = new aws.iam.Role(
       "data-grants-role",
       {
-        name: physicalName(naming, "data-grants"),
+        name: dataGrantsRoleName(naming),
         description:
           "The data-grants Job: reads the database master password, acts as the search master role",
         assumeRolePolicy: toJson(

@@ -151,7 +151,7 @@ export function dataGrantsPolicy(a: {
     {
       Sid: "ActAsTheSearchMaster",
       Effect: "Allow",
-      Action: "sts:AssumeRole",
+      Action: ["sts:AssumeRole", "sts:TagSession"],
       Resource: a.searchMasterRoleArn,
     },
   );

@@ -2,13 +2,14 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackBasics } from "../core/config-loader";
 import { clusterName } from "../core/naming";
+import { iamRoleArn } from "../core/policy-document";
 import { VERSIONS } from "../core/versions";
 import type { Network } from "../network";
 import { alarmDefinitions } from "./alarm-definitions";
 import { Alarms, AlertsTopic } from "./alerts";
 import { DataClients } from "./clients";
 import type { DataSettings } from "./data-config";
-import { DataGrants } from "./data-grants-job";
+import { DataGrants, dataGrantsRoleName } from "./data-grants-job";
 import { DataKey } from "./data-key";
 import { arns, CHART_WORKLOADS, dataNames, logGroupPrefix, PROVIDER_API_KEY_SECRET } from "./data-names";
 import { Database } from "./database";
@@ -234,7 +235,11 @@ export function dataServices(
       naming,
       accountId: cfg.accountId,
       region: cfg.region,
-      administratorArns: args.searchAdministratorArns,
+      // The data-grants Job applies the role mappings as the master role, so it is one of them.
+      administratorArns: [
+        ...args.searchAdministratorArns,
+        iamRoleArn(cfg.accountId, dataGrantsRoleName(naming)),
+      ],
       domainName: names.searchDomain,
       domainArn: searchDomainArn,
       engineVersion: VERSIONS.engines.opensearch,

@@ -219,7 +219,8 @@ export function searchMasterTrust(args: {
     Sid: "DomainAdministratorsOnly",
     Effect: "Allow",
     Principal: { AWS: `arn:aws:iam::${args.accountId}:root` },
-    Action: "sts:AssumeRole",
+    // sts:TagSession: a Pod Identity session (the data-grants Job) carries its tags into the chain.
+    Action: ["sts:AssumeRole", "sts:TagSession"],
     Condition: { ArnEquals: { "aws:PrincipalArn": admins.length === 1 ? admins[0]! : admins } },
   });
 }

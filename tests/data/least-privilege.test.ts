@@ -3,6 +3,7 @@ import { type PolicyDocument, policy } from "../../src/core/policy-document";
 import { DATA_KEY_USE_ACTIONS, DATA_KEY_VIA_SERVICES, dataKeyPolicy } from "../../src/data/data-key-policy";
 import { searchMasterTrust } from "../../src/data/workload-policies";
 import { ssoRole } from "../governance/policy-fixtures";
+import { named, planStack } from "../support/harness";
 import { allows, type Principal, type Request } from "../support/policy-evaluator";
 
 /**
@@ -123,5 +124,29 @@ describe("the data key's policy", () => {
       Resource: "*",
     });
     expect(allows(withRoot, { action: "kms:Decrypt", resource: KEY, principal: { arn: ADMIN } })).toBe(true);
+  });
+});
+
+describe.each(["dev", "prod"])("the data-grants Job acting as the search master (%s)", (stack) => {
+  it("may assume the master role, and the master role admits it: the Job applies the role mappings", async () => {
+    const plan = await planStack(stack);
+    const account = String(plan.outputs.accountId ?? "");
+    const doc = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as PolicyDocument;
+    const jobRole = named(plan, "aws:iam/role:Role", "data-grants-role");
+    const jobArn = `arn:aws:iam::${account}:role/${jobRole.inputs.name}`;
+    const master = named(plan, "aws:iam/role:Role", "search-master-role");
+    const masterArn = `arn:aws:iam::${account}:role/${master.inputs.name}`;
+    const trust = doc(master.inputs.assumeRolePolicy);
+    for (const action of ["sts:AssumeRole", "sts:TagSession"]) {
+      expect(allows(trust, { action, principal: { arn: jobArn } }), `${action} by ${jobArn}`).toBe(true);
+    }
+    const jobPolicies = plan.resources.filter(
+      (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.components.includes("data-grants"),
+    );
+    expect(
+      jobPolicies.some((p) =>
+        allows(doc(p.inputs.policy), { action: "sts:AssumeRole", resource: masterArn }),
+      ),
+    ).toBe(true);
   });
 });
