@@ -1,4 +1,4 @@
-import { accessEntryPrincipalArn, type ClusterAccess } from "./cluster-config";
+import type { ClusterAccess } from "./cluster-config";
 
 /** The EKS access policies each access level maps to (cluster-wide scope). */
 export const ACCESS_POLICIES = {
@@ -19,7 +19,7 @@ export interface AccessGrant {
   /** Stable logical-name suffix: level and role name. */
   readonly id: string;
   readonly level: AccessLevel;
-  /** The ARN as EKS takes it (Identity Center path removed). */
+  /** The role ARN as IAM names it, path included (what EKS access entries take). */
   readonly principalArn: string;
   readonly policyArn: string;
 }
@@ -32,7 +32,10 @@ export function accessGrants(access: ClusterAccess, previewRoleArn?: string): Ac
   const principals = { ...access, preview: previewRoleArn ? [previewRoleArn] : [] };
   return (Object.keys(ACCESS_POLICIES) as AccessLevel[]).flatMap((level) =>
     principals[level].map((arn) => {
-      const principalArn = accessEntryPrincipalArn(arn);
+      // As IAM names the role, path included: EKS resolves the principal, and an Identity Center
+      // role named without its `aws-reserved/sso.amazonaws.com/<region>/` path is "invalid
+      // principal" (only the old aws-auth ConfigMap wanted paths removed).
+      const principalArn = arn;
       const roleName = principalArn.slice(principalArn.lastIndexOf("/") + 1);
       return {
         id: `${level}-${roleName.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}`,

@@ -289,22 +289,10 @@ export const CLUSTER_RULES: Rule<{
       });
     }
     const seen = new Set<string>();
-    for (const arn of all.map(accessEntryPrincipalArn)) {
+    for (const arn of all) {
       if (seen.has(arn)) out.push({ key: "platform:cluster.access", message: `${arn} is listed twice` });
       seen.add(arn);
     }
     return out;
   },
 ];
-
-/**
- * The principal ARN EKS accepts in an access entry. Identity Center roles live under the path
- * `aws-reserved/sso.amazonaws.com/[<region>/]`, which EKS access entries do not take: the role
- * is named without it.
- */
-export function accessEntryPrincipalArn(arn: string): string {
-  return arn.replace(
-    /:role\/aws-reserved\/sso\.amazonaws\.com\/(?:[a-z]{2}(?:-gov)?-[a-z]+-\d\/)?/,
-    ":role/",
-  );
-}

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { accessGrants } from "../../src/cluster/access-entries";
 import {
-  accessEntryPrincipalArn,
   addonKubernetesMinor,
   minimumNodePoolCpu,
   PLATFORM_WORKLOAD_CPU,
@@ -113,8 +112,8 @@ describe("platform:cluster validation", () => {
     const admin = (c.access.admin as string[])[0]!;
     await expectConfigError(
       "prod",
-      { "platform:cluster": { ...c, access: { ...c.access, readOnly: [accessEntryPrincipalArn(admin)] } } },
-      /platform:cluster\.access: arn:aws:iam::751029384756:role\/AWSReservedSSO_PlatformAdmin_\w+ is listed twice/,
+      { "platform:cluster": { ...c, access: { ...c.access, readOnly: [admin] } } },
+      /platform:cluster\.access: arn:aws:iam::751029384756:role\/aws-reserved\/sso\.amazonaws\.com\/eu-west-2\/AWSReservedSSO_PlatformAdmin_\w+ is listed twice/,
     );
     await expectConfigError(
       "prod",
@@ -189,20 +188,14 @@ describe("platform:karpenter validation", () => {
 });
 
 describe("cluster helpers", () => {
-  it("names Identity Center roles without their aws-reserved path, other roles unchanged", () => {
-    expect(
-      accessEntryPrincipalArn(
-        "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_PlatformAdmin_0123456789abcdef",
-      ),
-    ).toBe("arn:aws:iam::111122223333:role/AWSReservedSSO_PlatformAdmin_0123456789abcdef");
-    expect(
-      accessEntryPrincipalArn(
-        "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_ReadOnly_0123",
-      ),
-    ).toBe("arn:aws:iam::111122223333:role/AWSReservedSSO_ReadOnly_0123");
-    expect(accessEntryPrincipalArn("arn:aws:iam::111122223333:role/team/ci")).toBe(
-      "arn:aws:iam::111122223333:role/team/ci",
-    );
+  it("names every principal as IAM does, an Identity Center role with its aws-reserved path", () => {
+    // EKS access entries take a role's path; an Identity Center role named without it is refused as
+    // "invalid principal" (docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html).
+    const sso =
+      "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_PlatformAdmin_0123456789abcdef";
+    const [grant] = accessGrants({ admin: [sso], deploy: [], readOnly: [] });
+    expect(grant?.principalArn).toBe(sso);
+    expect(grant?.id).toBe("admin-awsreservedsso-platformadmin-0123456789abcdef");
   });
 
   it("maps each access level to its EKS access policy", () => {
