@@ -24,7 +24,7 @@ export async function environmentStack(cfg: EnvironmentConfig, provider: aws.Pro
   const management = await readManagementOutputs(cfg.project);
   const naming = { project: cfg.project, stack: cfg.stack };
 
-  const network = stackNetwork(cfg, { vpnClientCidr: management.vpnClientCidr }, provider);
+  const network = stackNetwork(cfg, provider);
 
   // ── account baseline (S3 Block Public Access, AWS Config recorder, budget) ──
   securityEnvironmentStack(cfg, management, provider);

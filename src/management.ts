@@ -12,7 +12,7 @@ import { ROUTER_TAG, transitHubStack, vpnRoutes } from "./transit";
 
 /** The management account: organization, identity, shared networking, ArgoCD cluster, registries. */
 export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
-  const network = stackNetwork(cfg, { vpnClientCidr: cfg.transit.vpnClientCidr }, provider);
+  const network = stackNetwork(cfg, provider);
 
   // ── organization, guardrails, identity, CI roles, keys, registries, audit ──
   // The trail records the data events of the environments' payment stores (named from their stack files).

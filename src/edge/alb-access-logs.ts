@@ -55,6 +55,8 @@ export class AlbAccessLogs extends pulumi.ComponentResource {
             status: "Enabled",
             filter: {},
             expiration: { days: args.retentionDays },
+            // The bucket is versioned: expiring a log only makes it noncurrent, which goes a day later.
+            noncurrentVersionExpiration: { noncurrentDays: 1 },
           },
           {
             id: "abort-incomplete-uploads",

@@ -7,10 +7,12 @@ import { parseCidr } from "../core/cidr";
  *
  * Inbound: everything between the data subnets themselves (Multi-AZ standby and read-replica
  * streaming, OpenSearch nodes talking to each other across zones), and from the private tier (EKS
- * nodes and pods, the Lambda worker) and the VPN client range only on the data ports. Outbound:
- * everything to the data subnets, and the ephemeral return ports to the private tier and the VPN
- * range. Nothing else: the data tier has no route out anyway, and the ACL's implicit last rule
- * denies the rest. Traffic to the VPC's DNS resolver, instance metadata and time sync is never
+ * nodes and pods, the Lambda worker) only on the data ports. Outbound: everything to the data
+ * subnets, and the ephemeral return ports to the private tier. Nothing else: the data tier has no
+ * route out anyway, and the ACL's implicit last rule denies the rest. Staff on the VPN never reach
+ * it directly: the subnet routers source-NAT their traffic into the management VPC, the data route
+ * table has no route back, and the data stores' security groups name only the cluster and worker
+ * groups; people reach the data through the admin tool and the data-grants Job. Traffic to the VPC's DNS resolver, instance metadata and time sync is never
  * filtered by ACLs.
  */
 
@@ -33,13 +35,11 @@ export interface DataAclArgs {
   readonly dataCidrs: readonly string[];
   /** The private subnets' blocks: nodes, pods and the worker. */
   readonly privateCidrs: readonly string[];
-  /** The VPN client range staff reach the VPC from. */
-  readonly vpnCidr: string;
 }
 
 /** Inbound and outbound rules of the data subnets' ACL (see the module comment). */
 export function dataAclRules(args: DataAclArgs): { ingress: AclRule[]; egress: AclRule[] } {
-  for (const c of [...args.dataCidrs, ...args.privateCidrs, args.vpnCidr]) parseCidr(c);
+  for (const c of [...args.dataCidrs, ...args.privateCidrs]) parseCidr(c);
   if (args.dataCidrs.length === 0 || args.privateCidrs.length === 0) {
     throw new Error("dataAclRules: at least one data and one private subnet");
   }
@@ -63,12 +63,10 @@ export function dataAclRules(args: DataAclArgs): { ingress: AclRule[]; egress: A
   const ingress = [
     ...args.dataCidrs.map((c, i) => all(100 + i, c)),
     ...args.privateCidrs.flatMap((c, i) => ports.map((p, j) => tcp(200 + 10 * i + j, c, p))),
-    ...ports.map((p, j) => tcp(300 + j, args.vpnCidr, p)),
   ];
   const egress = [
     ...args.dataCidrs.map((c, i) => all(100 + i, c)),
     ...args.privateCidrs.map((c, i) => tcp(200 + i, c, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to)),
-    tcp(300, args.vpnCidr, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to),
   ];
   // AWS allows 20 rules per direction by default.
   if (ingress.length > 20 || egress.length > 20) {

@@ -4,14 +4,9 @@ import { clusterName } from "../core/naming";
 import { Network } from "./network";
 import type { NetworkConfig } from "./network-config";
 
-/**
- * The stack's VPC: the same component for the management VPC and every environment's.
- * `vpnClientCidr`: the VPN client range the data subnets admit (the management stack's
- * `platform:transit.vpnClientCidr`; environments read it from the management stack).
- */
+/** The stack's VPC: the same component for the management VPC and every environment's. */
 export function stackNetwork(
   cfg: StackBasics & { readonly network: NetworkConfig },
-  access: { readonly vpnClientCidr: string },
   provider: aws.Provider,
 ): Network {
   const naming = { project: cfg.project, stack: cfg.stack };
@@ -24,7 +19,6 @@ export function stackNetwork(
       network: cfg.network,
       clusterName: clusterName(naming),
       protect: cfg.info.productionGrade,
-      vpnClientCidr: access.vpnClientCidr,
     },
     { provider },
   );

@@ -17,15 +17,13 @@ export interface NetworkArgs {
   readonly clusterName: string;
   /** Protect the VPC and the flow-log key against deletion (production-grade stacks). */
   readonly protect: boolean;
-  /** The VPN client range: the data subnets' ACL admits it (with the private tier) on the data ports. */
-  readonly vpnClientCidr: string;
 }
 
 /**
  * A VPC over up to three AZs: per AZ a small public subnet with its own NAT gateway and Elastic
  * IP, a large private subnet (nodes and pods) whose default route goes to the NAT gateway in the
  * same AZ, and an isolated data subnet with no route to the internet, fenced by a network ACL that
- * admits only the private tier and the VPN range on the data ports (`dataAclRules`). S3 and DynamoDB gateway
+ * admits only the private tier on the data ports (`dataAclRules`). S3 and DynamoDB gateway
  * endpoints, interface endpoints for the AWS APIs the cluster and workloads call, and flow logs
  * to a KMS-encrypted log group.
  */
@@ -137,11 +135,10 @@ export class Network extends pulumi.ComponentResource {
       );
     });
 
-    // The data tier's network ACL: the private tier and the VPN range on the data ports only.
+    // The data tier's network ACL: the private tier on the data ports only.
     const acl = dataAclRules({
       dataCidrs: subnetsOf(this.plan, "data").map((s) => s.cidr),
       privateCidrs: subnetsOf(this.plan, "private").map((s) => s.cidr),
-      vpnCidr: args.vpnClientCidr,
     });
     new aws.ec2.NetworkAcl(
       "acl-data",

@@ -118,7 +118,7 @@ describe("prod network", () => {
     expect(routes).toEqual([]);
   });
 
-  it("fences the data subnets with an ACL: the private tier and the VPN range on the data ports only", () => {
+  it("fences the data subnets with an ACL: the private tier on the data ports only", () => {
     const acls = of("aws:ec2/networkAcl:NetworkAcl");
     expect(acls).toHaveLength(1);
     const acl = acls[0]!;
@@ -131,7 +131,7 @@ describe("prod network", () => {
         .map((s) => String(s.inputs.cidrBlock));
     const vpn = stackValue<{ vpnClientCidr: string }>("management", "platform:transit").vpnClientCidr;
     const admits = (list: AclRule[], source: string, port: number) => aclAdmits(list, source, port);
-    for (const source of [...cidr("private"), vpn]) {
+    for (const source of cidr("private")) {
       expect(admits(rules.ingress, source, 5432), `${source} → 5432`).toBe(true);
       expect(admits(rules.ingress, source, 443), `${source} → 443`).toBe(true);
       expect(admits(rules.ingress, source, 22), `${source} → 22`).toBe(false);
@@ -139,8 +139,9 @@ describe("prod network", () => {
       // Replies go back to the client's ephemeral port.
       expect(admits(rules.egress, source, 40000), `reply to ${source}`).toBe(true);
     }
-    // The public subnets (the ALBs, the NAT gateways), the management VPC and the internet: nothing.
-    for (const source of [...cidr("public"), "10.0.0.1/32", "8.8.8.8/32"]) {
+    // The public subnets (the ALBs, the NAT gateways), the management VPC (where the subnet routers
+    // source-NAT the VPN's traffic), the VPN range and the internet: nothing.
+    for (const source of [...cidr("public"), "10.0.0.1/32", vpn, "8.8.8.8/32"]) {
       expect(admits(rules.ingress, source, 5432), source).toBe(false);
       expect(admits(rules.ingress, source, 443), source).toBe(false);
     }
