@@ -6,19 +6,9 @@ import { type PolicyDocument, policy } from "../core/policy-document";
  * and the names AWS requires.
  */
 
-/**
- * Elastic Load Balancing's log-delivery account per region, for regions available before August 2022
- * (AWS documents these principals for them; newer regions use the `logdelivery.elasticloadbalancing`
- * service principal). The organization's regions are all in this table; another region fails the plan.
- */
-export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
-  "us-east-1": "127311923021",
-  "eu-west-1": "156460612806",
-  "eu-west-2": "652711504416",
-  "eu-west-3": "009996457667",
-  "eu-central-1": "054676820928",
-  "eu-north-1": "897822967062",
-};
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../core/external-accounts";
+
+export { ELB_LOG_DELIVERY_ACCOUNTS };
 
 function denyInsecureTransport(resources: string[]) {
   return {
@@ -44,7 +34,7 @@ export function albLogBucketPolicy(a: {
   const elb = ELB_LOG_DELIVERY_ACCOUNTS[a.region];
   if (elb === undefined) {
     throw new Error(
-      `no Elastic Load Balancing log-delivery account is known for ${a.region}; add it to ELB_LOG_DELIVERY_ACCOUNTS (src/edge/log-policies.ts) from the AWS documentation`,
+      `no Elastic Load Balancing log-delivery account is known for ${a.region}; add it to ELB_LOG_DELIVERY_ACCOUNTS (src/core/external-accounts.ts) from the AWS documentation`,
     );
   }
   return policy(

@@ -12,6 +12,7 @@ import {
   STACKS,
   type StackName,
 } from "../core/environments";
+import { DATADOG_AWS_ACCOUNT, ELB_LOG_DELIVERY_ACCOUNTS } from "../core/external-accounts";
 import { clusterName } from "../core/naming";
 import { toJson } from "../core/policy-document";
 import { PR_CI_ROLE_NAME } from "../core/pr-names";
@@ -173,7 +174,24 @@ export function governanceStack(
     },
   });
   // The RCP set's names and targets do not depend on the organization id; only its documents do.
-  const rcps = (orgId: string) => resourceControlPolicies({ orgId, targets: GUARDED_OUS });
+  // Outside principals the workloads admit on purpose, which the RCP would refuse otherwise:
+  // Elastic Load Balancing's log delivery (ALB access logs) in each environment's region, and
+  // Datadog assuming each environment's integration role.
+  const trustedAccountIds = [
+    ...new Set(
+      ENVIRONMENT_STACKS.map((s) => {
+        const region = cfg.peers[s]?.region ?? cfg.region;
+        const elb = ELB_LOG_DELIVERY_ACCOUNTS[region];
+        if (!elb)
+          throw new Error(
+            `governance: no Elastic Load Balancing log-delivery account is known for ${region}`,
+          );
+        return elb;
+      }),
+    ),
+    DATADOG_AWS_ACCOUNT,
+  ];
+  const rcps = (orgId: string) => resourceControlPolicies({ orgId, targets: GUARDED_OUS, trustedAccountIds });
   const policies: GuardrailPolicy[] = [
     ...scps.map((p) => ({ ...p, type: "SERVICE_CONTROL_POLICY" as const, content: toJson(p.document) })),
     ...rcps("o-0000000000").map((p) => ({

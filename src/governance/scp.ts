@@ -265,6 +265,14 @@ export const GLOBAL_SERVICE_ACTIONS: readonly string[] = [
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
+/** Where CloudFront's logs and its WAF's logs must be delivered: the edge's own region. */
+const EDGE_REGION = "us-east-1";
+/**
+ * Regional actions the edge needs in us-east-1 besides the allowed regions: CloudWatch Logs (the
+ * distribution's and its web ACL's log groups, their resource policy, the log delivery).
+ */
+export const EDGE_REGION_ACTIONS: readonly string[] = ["logs:*"];
+
 export interface RegionGuardrailArgs {
   /** Regions member accounts may use, e.g. `["eu-west-2", "eu-west-1"]`. */
   readonly allowedRegions: readonly string[];
@@ -286,14 +294,27 @@ export function regionGuardrail(args: RegionGuardrailArgs): PolicyDocument {
     assertPrincipalArnPatterns(args.exemptPrincipalArns, "regionGuardrail.exemptPrincipalArns");
     condition.ArnNotLike = { "aws:PrincipalArn": oneOrMany(distinct(args.exemptPrincipalArns)) };
   }
+  const edgeCondition: NonNullable<PolicyStatement["Condition"]> = {
+    ...condition,
+    StringNotEquals: { "aws:RequestedRegion": oneOrMany(distinct([...regions, EDGE_REGION])) },
+  };
   return assertUniqueSids(
-    policy({
-      Sid: "DenyOutsideAllowedRegions",
-      Effect: "Deny",
-      NotAction: [...GLOBAL_SERVICE_ACTIONS],
-      Resource: "*",
-      Condition: condition,
-    }),
+    policy(
+      {
+        Sid: "DenyOutsideAllowedRegions",
+        Effect: "Deny",
+        NotAction: [...GLOBAL_SERVICE_ACTIONS, ...EDGE_REGION_ACTIONS],
+        Resource: "*",
+        Condition: condition,
+      },
+      {
+        Sid: "DenyEdgeLogsOutsideAllowedRegionsAndUsEast1",
+        Effect: "Deny",
+        Action: [...EDGE_REGION_ACTIONS],
+        Resource: "*",
+        Condition: edgeCondition,
+      },
+    ),
     "regionGuardrail",
   );
 }

@@ -1,13 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
+import { DATADOG_AWS_ACCOUNT } from "../core/external-accounts";
 import { type NameContext, nameTag, physicalName } from "../core/naming";
 import { policy, toJson } from "../core/policy-document";
 import { datadogApiUrl } from "./observability-config";
 import { type MonitorDefinition, PAYMENTS_SLO } from "./payments-slo";
 
-/** Datadog's AWS account, which assumes the integration role (every commercial Datadog site). */
-export const DATADOG_AWS_ACCOUNT = "464622532012";
+export { DATADOG_AWS_ACCOUNT };
 
 /** CloudWatch namespaces the Datadog AWS integration collects: what the DLQ and worker monitors read. */
 export const DATADOG_METRIC_NAMESPACES = ["AWS/SQS", "AWS/Lambda"];

@@ -106,11 +106,13 @@ describe("guardrails", () => {
     });
   });
 
-  it("registers the data-perimeter RCP for this organization on Workloads and Security", () => {
+  it("registers the data-perimeter RCP for this organization on Workloads and Security, admitting only ELB log delivery and Datadog from outside", () => {
     const rcp = policies().find((p) => p.inputs.type === "RESOURCE_CONTROL_POLICY")!;
     const expected = resourceControlPolicies({
       orgId: String(plan.outputs.organizationId),
       targets: ["workloads"],
+      // eu-west-2's Elastic Load Balancing log delivery (ALB access logs), Datadog's integration.
+      trustedAccountIds: ["652711504416", "464622532012"],
     });
     expect(doc(rcp.inputs.content)).toEqual(expected[0]!.document);
     expect(attachmentsOf(rcp.name)).toEqual([ous().workloads, ous().security]);

@@ -214,6 +214,19 @@ describe("regionGuardrail", () => {
     expect(denies(doc, inRegion("eks:CreateCluster", "eu-west-1"))).toBe(false);
   });
 
+  it("lets CloudWatch Logs into us-east-1 as well, where the edge delivers CloudFront's and its WAF's logs, and nowhere else", () => {
+    for (const action of [
+      "logs:CreateLogGroup",
+      "logs:PutResourcePolicy",
+      "logs:PutDeliverySource",
+      "logs:CreateDelivery",
+    ]) {
+      expect(denies(doc, inRegion(action, "us-east-1")), action).toBe(false);
+      expect(denies(doc, inRegion(action, "eu-west-2")), action).toBe(false);
+      expect(denies(doc, inRegion(action, "ap-southeast-1")), action).toBe(true);
+    }
+  });
+
   it.each([
     "iam:CreateRole",
     "iam:PassRole",
