@@ -74,11 +74,14 @@ export function loadBalancerControllerValues(a: { clusterName: string; region: s
   };
 }
 
-/** External Secrets Operator: CRDs with the chart, 2 controller replicas. */
+/** External Secrets Operator: CRDs with the chart, 2 controller replicas of which one leads. */
 export function externalSecretsValues() {
   return {
     installCRDs: true,
     replicaCount: 2,
+    // Without leader election both replicas reconcile every ExternalSecret and generator (the
+    // chart's default is off): duplicate reads, conflicting writes, two ECR token refreshes.
+    leaderElect: true,
     serviceAccount: { create: true, name: EXTERNAL_SECRETS.serviceAccount },
     podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
     webhook: { replicaCount: 2, podDisruptionBudget: { enabled: true, maxUnavailable: 1 } },

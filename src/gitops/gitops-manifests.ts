@@ -268,7 +268,9 @@ export function applicationSetManifest(a: {
               jsonPointers: ["/spec/template/metadata/annotations/reloader.stakater.com~1last-reloaded-from"],
             },
           ],
-          syncPolicy: { syncOptions: ["CreateNamespace=true", "RespectIgnoreDifferences=true"] },
+          // No CreateNamespace: each cluster is registered namespaced (`payments` only, no cluster
+          // resources), where ArgoCD refuses to manage a Namespace; the spoke creates it.
+          syncPolicy: { syncOptions: ["RespectIgnoreDifferences=true"] },
           revisionHistoryLimit: 10,
         },
       },

@@ -67,6 +67,12 @@ describe.each(STACKS)("%s add-ons", (stack) => {
     expect(JSON.parse(String(cni.inputs.configurationValues))).toMatchObject({ enableNetworkPolicy: "true" });
   });
 
+  it("runs two External Secrets controllers of which one leads (the chart elects none by default)", async () => {
+    const p = await planStack(stack);
+    const values = named(p, "kubernetes:helm.sh/v3:Release", "external-secrets").inputs.values;
+    expect(values).toMatchObject({ replicaCount: 2, leaderElect: true });
+  });
+
   it("limits External Secrets to the stack's own secrets, through Pod Identity", async () => {
     const p = await planStack(stack);
     const account = stackValue<string>(stack, "platform:accountId");

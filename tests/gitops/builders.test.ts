@@ -206,10 +206,7 @@ describe("the payments ApplicationSet", () => {
     expect(dev!.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
     expect(preprod!.spec.source.targetRevision).toBe("1.3.0");
     expect(preprod!.spec.syncPolicy.automated).toBeUndefined();
-    expect(preprod!.spec.syncPolicy.syncOptions).toEqual([
-      "CreateNamespace=true",
-      "RespectIgnoreDifferences=true",
-    ]);
+    expect(preprod!.spec.syncPolicy.syncOptions).toEqual(["RespectIgnoreDifferences=true"]);
   });
 
   it("names a version that cannot exist when the chart-version annotation is missing", () => {

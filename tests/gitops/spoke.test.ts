@@ -285,10 +285,7 @@ describe("what ArgoCD makes of the three registrations", () => {
         helm: { valueFiles: [`values-${env}.yaml`] },
       });
       expect(app.spec.destination).toEqual({ name: `platform-${env}-eks`, namespace: "payments" });
-      expect(app.spec.syncPolicy.syncOptions).toEqual([
-        "CreateNamespace=true",
-        "RespectIgnoreDifferences=true",
-      ]);
+      expect(app.spec.syncPolicy.syncOptions).toEqual(["RespectIgnoreDifferences=true"]);
     }
   });
 
