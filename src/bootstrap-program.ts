@@ -28,8 +28,9 @@ import { type ManagementConfig, parseStackConfig } from "./stack-config";
  *    (same policy builder as the environments' keys, which the management stack creates).
  *
  * Everything comes from `Pulumi.management.yaml` (account, region, administrators, secrets
- * editors), validated by the same model as the management stack. It runs with administrator
- * credentials of the management account: `platform-deploy` does not exist yet.
+ * editors), validated by the same model as the management stack. It runs as the management
+ * account's `platform-break-glass` role (created by hand first; both keys admit it): neither
+ * `platform-deploy` nor the administrators' Identity Center role exists yet.
  */
 
 /** The bootstrap project and stack names (the offline plan's `--stack bootstrap`). */
@@ -69,7 +70,7 @@ export async function bootstrapMain(): Promise<Record<string, unknown>> {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;
   }
-  // Administrator credentials of the management account itself: no deploy role yet.
+  // The break-glass role of the management account itself: no deploy role yet.
   const provider = awsProvider({ ...cfg, stack: MANAGEMENT_STACK, deployRoleArn: undefined });
   const naming = { project: cfg.project, stack: MANAGEMENT_STACK };
   const admin = identityCenterRoleArnPattern(cfg.identityCenter.adminPermissionSet, cfg.accountId);

@@ -7,6 +7,7 @@ import {
   policy,
 } from "../core/policy-document";
 import { PR_CI_ROLE_NAME } from "../core/pr-names";
+import { BREAK_GLASS_ROLE_NAME } from "../core/stack-roles";
 import { prStacksStateKeys, STATE_METADATA_KEY, stackStateKeys } from "../core/state-backend";
 import { ciRoleName, roleArn } from "../governance";
 
@@ -16,7 +17,7 @@ export interface StatePolicyArgs {
   readonly region: string;
   /** The Pulumi project whose stacks the bucket holds (`platform`). */
   readonly project: string;
-  /** The platform administrators (ArnLike pattern of the Identity Center admin roles). */
+  /** The platform administrators (ArnLike pattern of the Identity Center admin roles); the break-glass role too. */
   readonly adminPrincipalArn: string;
 }
 
@@ -141,7 +142,9 @@ export function stateKeyPolicy(args: StatePolicyArgs): PolicyDocument {
       Principal: { AWS: accountRootArn(account) },
       Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
       Resource: "*",
-      Condition: { ArnLike: { "aws:PrincipalArn": args.adminPrincipalArn } },
+      Condition: {
+        ArnLike: { "aws:PrincipalArn": [args.adminPrincipalArn, roleArn(account, BREAK_GLASS_ROLE_NAME)] },
+      },
     },
     {
       Sid: "CiRolesThroughS3",

@@ -1,5 +1,6 @@
 import type { StackName } from "../core/environments";
 import type { PolicyDocument } from "../core/policy-document";
+import { BREAK_GLASS_ROLE_NAME } from "../core/stack-roles";
 import { ciRoleName } from "./ci-trust";
 import { DEPLOY_ROLE_NAME, roleArn } from "./platform-roles";
 import { identityCenterRoleArnPattern } from "./scp";
@@ -40,7 +41,11 @@ export function stackSecretsKeyPolicy(args: StackSecretsKeyArgs): PolicyDocument
     keyAccountId: managementAccountId,
     environmentAccountId,
     region: args.region,
-    adminPrincipalArns: [identityCenterRoleArnPattern(args.adminPermissionSet)],
+    // The administrators, and the break-glass role that bootstraps the platform (before them).
+    adminPrincipalArns: [
+      identityCenterRoleArnPattern(args.adminPermissionSet),
+      roleArn(managementAccountId, BREAK_GLASS_ROLE_NAME),
+    ],
     deployRoleArns: [
       roleArn(managementAccountId, ciRoleName("deploy", stack)),
       roleArn(environmentAccountId, DEPLOY_ROLE_NAME),

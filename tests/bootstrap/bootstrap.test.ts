@@ -114,6 +114,24 @@ describe("the bootstrap program's plan: the management stack's secrets key", () 
     expect(decrypt(role("platform-ci-preview-dev"))).toBe(false);
   });
 
+  it("lets the break-glass role that runs the bootstrap use both keys, and no other role of the account", () => {
+    // Before the management stack creates the administrators' permission set, the bootstrap and the
+    // first management run act as platform-break-glass: an IAM policy alone never grants a key's use.
+    for (const name of ["state-key", "secrets-management"]) {
+      const p = doc(named(plan, "aws:kms/key:Key", name).inputs.policy);
+      const may = (arn: string, action: string) =>
+        allows(p, {
+          action,
+          principal: { arn },
+          context: { "aws:PrincipalAccount": MGMT, "kms:CallerAccount": MGMT },
+        });
+      for (const action of ["kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt"]) {
+        expect(may(role("platform-break-glass"), action), `${name}: ${action}`).toBe(true);
+        expect(may(role("Admin"), action), `${name}: ${action} by another admin role`).toBe(false);
+      }
+    }
+  });
+
   it("creates nothing else and is the whole program: 2 keys, 2 buckets", () => {
     expect(ofType(plan, "aws:kms/key:Key")).toHaveLength(2);
     expect(ofType(plan, "aws:s3/bucket:Bucket")).toHaveLength(2);
