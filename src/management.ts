@@ -4,7 +4,7 @@ import { ENVIRONMENT_STACKS } from "./core/environments";
 import { auditedPaymentStores } from "./data";
 import { repositoryStack, tailnetStack } from "./delivery";
 import { argoCdApiAccess, argoCdPolicy, gitopsHubStack } from "./gitops";
-import { governanceStack } from "./governance";
+import { governanceStack, organizationImportStack } from "./governance";
 import { stackNetwork } from "./network";
 import { securityManagementStack } from "./security";
 import type { ManagementConfig } from "./stack-config";
@@ -12,6 +12,10 @@ import { ROUTER_TAG, transitHubStack, vpnRoutes } from "./transit";
 
 /** The management account: organization, identity, shared networking, ArgoCD cluster, registries. */
 export function managementStack(cfg: ManagementConfig, provider: aws.Provider) {
+  // The very first run adopts the organization created by hand, and does nothing else.
+  if (cfg.organization.importExisting) {
+    return organizationImportStack(cfg.organization.importExisting, provider);
+  }
   const network = stackNetwork(cfg, provider);
 
   // ── organization, guardrails, identity, CI roles, keys, registries, audit ──

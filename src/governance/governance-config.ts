@@ -45,6 +45,15 @@ export const organizationSchema = z
         >,
       )
       .strict(),
+    /**
+     * The organization created by hand (README, "Bootstrap", step 1), set for the first management
+     * run only: the run then adopts it into the stack (the `import` option) and registers nothing
+     * else. Removed again before the full run.
+     */
+    importExisting: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, "expected an organization id (o-…)")
+      .optional(),
     /** Regions member accounts may use (the region guardrail); must include every stack's region. */
     allowedRegions: z.array(awsRegion).min(1, "at least one region"),
     /**

@@ -31,7 +31,7 @@ import type {
 } from "./governance-config";
 import { type GuardrailPolicy, Guardrails } from "./guardrails";
 import { IdentityCenter } from "./identity-center";
-import { Organization } from "./organization";
+import { Organization, OrganizationImport } from "./organization";
 import {
   DEPLOY_ROLE_NAME,
   ORGANIZATION_ACCESS_ROLE_NAME,
@@ -70,6 +70,15 @@ export type GovernanceStackConfig = StackBasics & {
  * per-stack secrets keys, the registries and the organization trail (with the data events of
  * `trailDataEvents`: the environments' payment stores).
  */
+/**
+ * The first management run when `platform:organization.importExisting` is set: the organization
+ * adopted into the stack, nothing else (see `OrganizationImport`).
+ */
+export function organizationImportStack(organizationId: string, provider: aws.Provider) {
+  const org = new OrganizationImport("organization", { organizationId }, { provider });
+  return { organizationId: org.organizationId };
+}
+
 export function governanceStack(
   cfg: GovernanceStackConfig,
   provider: aws.Provider,

@@ -13,7 +13,7 @@ export {
   previewEnvironment,
 } from "./ci-trust";
 export { GOVERNANCE_RULES, governanceShape, type RegistriesConfig } from "./governance-config";
-export { governanceStack } from "./governance-stack";
+export { governanceStack, organizationImportStack } from "./governance-stack";
 export {
   ARGOCD_READER_ROLE_PREFIX,
   argocdReaderRoleName,

@@ -20,6 +20,41 @@ export const SERVICE_ACCESS_PRINCIPALS = [
 /** Policy types enabled on the root: SCPs and RCPs. */
 export const ENABLED_POLICY_TYPES = ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] as const;
 
+/**
+ * The first management run's only step (README, "Bootstrap", step 5): adopt the organization
+ * created by hand, under the very component name and type the full program registers it with, so
+ * the next run finds it in the state. Trusted access and the policy types are left as they are for
+ * this run (AWS would refuse an import whose inputs differ); the full run that follows turns them
+ * on, before anything that needs them.
+ */
+export class OrganizationImport extends pulumi.ComponentResource {
+  readonly organizationId: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    args: { readonly organizationId: string },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("platform:organization:Organization", name, {}, opts);
+    const org = new aws.organizations.Organization(
+      "organization",
+      {
+        featureSet: "ALL",
+        awsServiceAccessPrincipals: [...SERVICE_ACCESS_PRINCIPALS],
+        enabledPolicyTypes: [...ENABLED_POLICY_TYPES],
+      },
+      {
+        parent: this,
+        protect: true,
+        import: args.organizationId,
+        ignoreChanges: ["awsServiceAccessPrincipals", "enabledPolicyTypes"],
+      },
+    );
+    this.organizationId = org.id;
+    this.registerOutputs({ organizationId: this.organizationId });
+  }
+}
+
 /** OU keys: `workloads` and the environment OUs under it, and `security` (the security tooling account). */
 export type OuKey = "workloads" | "security" | EnvironmentOu;
 

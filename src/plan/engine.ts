@@ -37,6 +37,8 @@ export interface PlannedResource {
   readonly componentType: string;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** The id of an existing cloud resource this one adopts (the `import` option), when set. */
+  readonly importId?: string;
   /** Logical name of the explicit provider used (`""` when a default provider would be used). */
   readonly provider: string;
   /** True when the resource type declares `tags` (AWS taggable resources). */
@@ -389,6 +391,9 @@ async function collect(
       componentType: p.parent?.type ?? "",
       protect,
       retainOnDelete: p.opts.retainOnDelete === true,
+      ...(typeof (p.opts as pulumi.CustomResourceOptions).import === "string"
+        ? { importId: String((p.opts as pulumi.CustomResourceOptions).import) }
+        : {}),
       provider: providerName,
       taggable: "tagsAll" in (p.resource as object),
       dependsOn: explicitDependencies(p.opts.dependsOn).map((d) => byResource.get(d)?.name ?? "?"),

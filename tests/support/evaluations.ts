@@ -70,8 +70,21 @@ export const VARIANTS = {
   },
 } as const satisfies Record<string, Evaluation>;
 
+/** The organization id the `management:import` variant adopts. */
+export const IMPORTED_ORGANIZATION_ID = "o-a1b2c3d4e5";
+
 /** Stacks as CI's previews evaluate them: as `platform-preview`, with the read-only counterparts elsewhere. */
 export const PREVIEWS = {
+  /** management's first run, adopting the organization created by hand (README, "Bootstrap", step 5). */
+  "management:import": {
+    stack: "management",
+    overrides: {
+      "platform:organization": {
+        ...committed<Record<string, unknown>>("management", "platform:organization"),
+        importExisting: IMPORTED_ORGANIZATION_ID,
+      },
+    },
+  },
   "management:preview": { stack: "management", ciRole: "preview" },
   "dev:preview": { stack: "dev", ciRole: "preview" },
 } as const satisfies Record<string, Evaluation>;
