@@ -37,12 +37,19 @@ export function flowLogKeyPolicy(args: {
   );
 }
 
-/** What the flow-logs service role may do: write to its one log group. */
+/**
+ * What the flow-logs service role may do: write to its one log group, and find it (AWS's flow-log
+ * role policy lists `logs:DescribeLogGroups`, which names no single group).
+ */
 export function flowLogWritePolicy(logGroupArn: string): PolicyDocument {
-  return policy({
-    Sid: "WriteFlowLogs",
-    Effect: "Allow",
-    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-    Resource: [logGroupArn, `${logGroupArn}:*`],
-  });
+  const groups = logGroupArn.replace(/:log-group:.*$/, ":log-group:*");
+  return policy(
+    {
+      Sid: "WriteFlowLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [logGroupArn, `${logGroupArn}:*`],
+    },
+    { Sid: "FindTheLogGroup", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: groups },
+  );
 }

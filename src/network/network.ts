@@ -286,7 +286,7 @@ export class Network extends pulumi.ComponentResource {
       { naming, roleName: "vpc-flow-logs", service: "vpc-flow-logs.amazonaws.com" },
       parent,
     );
-    new aws.iam.RolePolicy(
+    const writePolicy = new aws.iam.RolePolicy(
       "flow-logs-write",
       { role: flowRole.id, policy: logGroup.arn.apply((arn) => toJson(flowLogWritePolicy(arn))) },
       parent,
@@ -302,7 +302,8 @@ export class Network extends pulumi.ComponentResource {
         maxAggregationInterval: 60,
         tags: nameTag(naming, "flow-log"),
       },
-      parent,
+      // The role must be able to write before the first delivery.
+      { ...parent, dependsOn: [writePolicy] },
     );
 
     this.publicSubnetIds = publicSubnets.map((s) => s.id);

@@ -206,6 +206,19 @@ describe("prod network", () => {
     expect(key?.protect).toBe(true);
   });
 
+  it("lets the flow-log role write to its one log group before the flow log delivers", () => {
+    const flow = net.find((r) => r.type === "aws:ec2/flowLog:FlowLog");
+    expect(flow?.dependsOn).toContain("flow-logs-write");
+    const write = net.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "flow-logs-write");
+    const statements = JSON.parse(String(write?.inputs.policy)).Statement as { Action: string | string[] }[];
+    expect(statements.flatMap((st) => [st.Action].flat()).sort()).toEqual([
+      "logs:CreateLogStream",
+      "logs:DescribeLogGroups",
+      "logs:DescribeLogStreams",
+      "logs:PutLogEvents",
+    ]);
+  });
+
   it("protects the VPC in prod", () => {
     expect(of(VPC)[0]?.protect).toBe(true);
   });
