@@ -11,7 +11,6 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildSync } from "esbuild";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const [entryArg, ...args] = process.argv.slice(2);
@@ -47,6 +46,8 @@ const bundle = join(
 
 if (!existsSync(bundle)) {
   mkdirSync(cacheDir, { recursive: true });
+  // Loaded only to build: most runs find the bundle and need no compiler.
+  const { buildSync } = await import("esbuild");
   buildSync({
     entryPoints: [entry],
     outfile: bundle,
