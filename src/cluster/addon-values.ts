@@ -71,6 +71,9 @@ export function loadBalancerControllerValues(a: { clusterName: string; region: s
     podDisruptionBudget: { maxUnavailable: 1 },
     // Only ALBs/NLBs of this cluster: Services default to NLB target type ip.
     enableServiceMutatorWebhook: false,
+    // WAF Classic is not used (the regional web ACLs are WAFv2): with it on, the controller reads
+    // every ALB's WAF Classic association through waf-regional, which its policy does not grant.
+    enableWaf: false,
   };
 }
 
@@ -335,9 +338,13 @@ export function loadBalancerControllerPolicy(): PolicyDocument {
         "ec2:DescribeTags",
         "ec2:DescribeRouteTables",
         "ec2:GetSecurityGroupsForVpc",
+        "ec2:DescribeIpamPools",
         "elasticloadbalancing:Describe*",
         "acm:ListCertificates",
         "acm:DescribeCertificate",
+        // Certificate discovery looks at IAM server certificates too.
+        "iam:ListServerCertificates",
+        "iam:GetServerCertificate",
         "wafv2:GetWebACL",
         "wafv2:GetWebACLForResource",
         "shield:GetSubscriptionState",
