@@ -4,32 +4,23 @@ import { type NameContext, nameTag, physicalName } from "../core/naming";
 
 export interface CostAnomalyArgs {
   readonly naming: NameContext;
-  /** The member accounts, watched one by one (the services monitor sees the whole organization). */
+  /** The organization's accounts, the management account included (at most 10 per monitor). */
   readonly linkedAccountIds: pulumi.Input<string>[];
   readonly thresholdUsd: number;
   readonly emails: readonly string[];
 }
 
 /**
- * Cost Anomaly Detection in the management (payer) account: a monitor of every AWS service across
- * the organization and one of the member accounts, and a daily email of the anomalies whose total
- * impact reaches the threshold.
+ * Cost Anomaly Detection in the management (payer) account: one monitor of the organization's
+ * accounts (a customer-managed monitor of linked accounts), and a daily email of the anomalies
+ * whose total impact reaches the threshold. No AWS-services monitor: an account may hold only one,
+ * and AWS creates a default one when Cost Explorer is enabled, so creating another is refused.
  */
 export class CostAnomalyDetection extends pulumi.ComponentResource {
   constructor(name: string, args: CostAnomalyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:security:CostAnomalyDetection", name, {}, opts);
     const parent = { parent: this };
     const { naming } = args;
-    const services = new aws.costexplorer.AnomalyMonitor(
-      "cost-anomaly-services",
-      {
-        name: physicalName(naming, "services"),
-        monitorType: "DIMENSIONAL",
-        monitorDimension: "SERVICE",
-        tags: nameTag(naming, "cost-anomaly-services"),
-      },
-      parent,
-    );
     const accounts = new aws.costexplorer.AnomalyMonitor(
       "cost-anomaly-accounts",
       {
@@ -47,7 +38,7 @@ export class CostAnomalyDetection extends pulumi.ComponentResource {
       {
         name: physicalName(naming, "cost-anomalies"),
         frequency: "DAILY",
-        monitorArnLists: [services.arn, accounts.arn],
+        monitorArnLists: [accounts.arn],
         subscribers: args.emails.map((address) => ({ type: "EMAIL", address })),
         thresholdExpression: {
           dimension: {

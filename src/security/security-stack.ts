@@ -97,7 +97,7 @@ export function securityManagementStack(
     "cost-anomaly",
     {
       naming,
-      linkedAccountIds: [org.securityAccount.id, ...members],
+      linkedAccountIds: [cfg.accountId, org.securityAccount.id, ...members],
       thresholdUsd: cfg.security.costAnomaly.thresholdUsd,
       emails: cfg.security.costAnomaly.emails,
     },

@@ -696,6 +696,20 @@ describe("the security baseline (management plan)", () => {
       "cost-anomaly-subscription",
     );
     expect(subscription.inputs).toMatchObject({ frequency: "DAILY" });
-    expect(subscription.inputs.monitorArnLists as string[]).toHaveLength(2);
+    // One customer-managed monitor of every account: AWS allows one AWS-services monitor per
+    // account and creates it itself, so the program creates none.
+    expect(subscription.inputs.monitorArnLists as string[]).toHaveLength(1);
+    expect(
+      ofType(plan, "aws:costexplorer/anomalyMonitor:AnomalyMonitor").map((m) => m.inputs.monitorType),
+    ).toEqual(["CUSTOM"]);
+    const spec = JSON.parse(
+      String(
+        named(plan, "aws:costexplorer/anomalyMonitor:AnomalyMonitor", "cost-anomaly-accounts").inputs
+          .monitorSpecification,
+      ),
+    ) as { Dimensions: { Key: string; Values: string[] } };
+    expect(spec.Dimensions.Key).toBe("LINKED_ACCOUNT");
+    expect(spec.Dimensions.Values).toContain("318274619203");
+    expect(spec.Dimensions.Values).toHaveLength(5);
   });
 });
