@@ -173,6 +173,31 @@ describe("the Markdown report (what the pull request comment shows)", () => {
   });
 });
 
+/**
+ * A commit of the working tree as it is, tracked and untracked files alike (what `.gitignore`
+ * leaves), made through a temporary index: the repository's index, branches and reflog stay as
+ * they are, and the commit is garbage once the test is done.
+ */
+function workingTreeCommit(repo: string): string {
+  const index = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "platform-diff-index-")), "index");
+  const env = {
+    ...process.env,
+    GIT_INDEX_FILE: index,
+    GIT_AUTHOR_NAME: "diff test",
+    GIT_AUTHOR_EMAIL: "diff-test@invalid",
+    GIT_COMMITTER_NAME: "diff test",
+    GIT_COMMITTER_EMAIL: "diff-test@invalid",
+  };
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, env }).toString().trim();
+  try {
+    git("read-tree", "HEAD");
+    git("add", "-A");
+    return git("commit-tree", git("write-tree"), "-p", "HEAD", "-m", "working tree, for the diff test");
+  } finally {
+    fs.rmSync(path.dirname(index), { recursive: true, force: true });
+  }
+}
+
 describe("npm run plan -- --diff <ref>", () => {
   const repo = findProjectRoot();
   const copies: string[] = [];
@@ -184,10 +209,11 @@ describe("npm run plan -- --diff <ref>", () => {
   });
 
   it("names exactly the change made to a stack file in a temporary copy of the repository, and runs the policy pack on it", async () => {
-    // A copy of the committed tree; the working tree's code evaluates the copy's stack files (so
-    // uncommitted changes to the program would show up here too: run it on a clean tree).
+    // A copy of the working tree as it is (uncommitted changes included, as a commit nothing
+    // points to), so the baseline runs the same code the working side does, clean tree or not.
+    const snapshot = workingTreeCommit(repo);
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "platform-diff-test-")), "repo");
-    execFileSync("git", ["worktree", "add", "--detach", "--quiet", dir, "HEAD"], { cwd: repo });
+    execFileSync("git", ["worktree", "add", "--detach", "--quiet", dir, snapshot], { cwd: repo });
     copies.push(dir);
     const file = path.join(dir, "Pulumi.management.yaml");
     const doc = parse(fs.readFileSync(file, "utf8")) as {
@@ -200,12 +226,15 @@ describe("npm run plan -- --diff <ref>", () => {
 
     let stdout = "";
     let stderr = "";
-    const code = await run(["--stack", "management", "--diff", "HEAD", "--policy", "--root", dir, "--json"], {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-    });
+    const code = await run(
+      ["--stack", "management", "--diff", snapshot, "--policy", "--root", dir, "--json"],
+      {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+      },
+    );
     expect(code, stderr).toBe(3); // a mandatory violation
-    expect(stderr).toMatch(/evaluating stack "management" at HEAD/);
+    expect(stderr).toContain(`evaluating stack "management" at ${snapshot}`);
     expect(stderr).toMatch(/policy pack: 1 mandatory, 0 advisory/);
     const { diff, policy } = JSON.parse(stdout) as {
       diff: PlanDiff & { cost: { delta: number } };
