@@ -28,7 +28,7 @@ export class AlertsTopic extends pulumi.ComponentResource {
       { name: args.topicName, kmsMasterKeyId: args.keyArn, tags: nameTag(args.naming, "alerts") },
       { parent: this, protect: args.protect },
     );
-    new aws.sns.TopicPolicy(
+    const topicPolicy = new aws.sns.TopicPolicy(
       "alerts-policy",
       {
         arn: topic.arn,
@@ -45,7 +45,9 @@ export class AlertsTopic extends pulumi.ComponentResource {
         parent,
       );
     }
-    this.arn = topic.arn;
+    // Handed out once the policy exists: what publishes to the topic (alarms, SES's event
+    // destination) is only created when the topic admits it.
+    this.arn = pulumi.all([topic.arn, topicPolicy.id]).apply(([arn]) => arn);
     this.registerOutputs({ arn: this.arn });
   }
 }
