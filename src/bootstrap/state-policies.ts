@@ -2,6 +2,7 @@ import { MANAGEMENT_STACK, PR_BASE_ENVIRONMENT, STACK_NAMES } from "../core/envi
 import {
   accountAdministersKey,
   accountRootArn,
+  denyInsecureTransport,
   type PolicyDocument,
   type PolicyStatement,
   policy,
@@ -45,14 +46,7 @@ export function stateBucketPolicy(bucketArn: string, args: StatePolicyArgs): Pol
   const management = stackStateKeys(project, MANAGEMENT_STACK);
 
   const statements: PolicyStatement[] = [
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [bucketArn, `${bucketArn}/*`],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport("s3:*", [bucketArn, `${bucketArn}/*`]),
     {
       Sid: "CiRolesList",
       Effect: "Allow",
@@ -166,25 +160,15 @@ export function logBucketPolicy(
   stateBucketArn: string,
   account: string,
 ): PolicyDocument {
-  return policy(
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [logBucketArn, `${logBucketArn}/*`],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
+  return policy(denyInsecureTransport("s3:*", [logBucketArn, `${logBucketArn}/*`]), {
+    Sid: "S3ServerAccessLogs",
+    Effect: "Allow",
+    Principal: { Service: "logging.s3.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: `${logBucketArn}/access/*`,
+    Condition: {
+      ArnLike: { "aws:SourceArn": stateBucketArn },
+      StringEquals: { "aws:SourceAccount": account },
     },
-    {
-      Sid: "S3ServerAccessLogs",
-      Effect: "Allow",
-      Principal: { Service: "logging.s3.amazonaws.com" },
-      Action: "s3:PutObject",
-      Resource: `${logBucketArn}/access/*`,
-      Condition: {
-        ArnLike: { "aws:SourceArn": stateBucketArn },
-        StringEquals: { "aws:SourceAccount": account },
-      },
-    },
-  );
+  });
 }

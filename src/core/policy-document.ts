@@ -139,6 +139,18 @@ export function iamRoleArn(accountId: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role/${roleName}`;
 }
 
+/** Refuses `action` on `resource` to any request over plain HTTP (a resource policy's statement). */
+export function denyInsecureTransport(action: string, resource: string | string[]): PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: action,
+    Resource: resource,
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
 /** What reading a secret takes (what External Secrets calls: the value, its metadata and versions). */
 export const SECRETS_READ_ACTIONS: readonly string[] = [
   "secretsmanager:GetSecretValue",

@@ -1,4 +1,4 @@
-import { type PolicyDocument, policy } from "../core/policy-document";
+import { denyInsecureTransport, type PolicyDocument, policy } from "../core/policy-document";
 
 /** The DynamoDB attribute holding the payment's UUID (the table's partition key, used for idempotency). */
 export const PAYMENT_ID_ATTRIBUTE = "paymentId";
@@ -60,17 +60,6 @@ export function queuePolicy(args: {
 /** Dead-letter queue policy: TLS only (nothing but the redrive writes to it). */
 export function dlqPolicy(queueArn: string): PolicyDocument {
   return policy(denyInsecureTransport("sqs:*", queueArn));
-}
-
-function denyInsecureTransport(action: string, resource: string | string[]) {
-  return {
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny" as const,
-    Principal: "*" as const,
-    Action: action,
-    Resource: resource,
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  };
 }
 
 /**

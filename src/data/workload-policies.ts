@@ -1,4 +1,5 @@
 import {
+  denyInsecureTransport,
   type PolicyDocument,
   type PolicyStatement,
   policy,
@@ -247,13 +248,6 @@ export function alertsTopicPolicy(args: { topicArn: string; accountId: string })
       Resource: args.topicArn,
       Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
     },
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "sns:Publish",
-      Resource: args.topicArn,
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport("sns:Publish", args.topicArn),
   );
 }

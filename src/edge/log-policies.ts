@@ -1,4 +1,4 @@
-import { type PolicyDocument, policy } from "../core/policy-document";
+import { denyInsecureTransport, type PolicyDocument, policy } from "../core/policy-document";
 
 /**
  * Where the edge's access logs go, as plain data: the bucket policy ALB log delivery needs, the
@@ -9,17 +9,6 @@ import { type PolicyDocument, policy } from "../core/policy-document";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../core/external-accounts";
 
 export { ELB_LOG_DELIVERY_ACCOUNTS };
-
-function denyInsecureTransport(resources: string[]) {
-  return {
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny" as const,
-    Principal: "*" as const,
-    Action: "s3:*",
-    Resource: resources,
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  };
-}
 
 /**
  * The ALB access-log bucket's policy: the region's Elastic Load Balancing account writes this
@@ -45,7 +34,7 @@ export function albLogBucketPolicy(a: {
       Action: "s3:PutObject",
       Resource: `${a.bucketArn}/*/AWSLogs/${a.accountId}/*`,
     },
-    denyInsecureTransport([a.bucketArn, `${a.bucketArn}/*`]),
+    denyInsecureTransport("s3:*", [a.bucketArn, `${a.bucketArn}/*`]),
   );
 }
 

@@ -1,4 +1,4 @@
-import { assertAccountId, type PolicyDocument, policy } from "../core/policy-document";
+import { assertAccountId, denyInsecureTransport, type PolicyDocument, policy } from "../core/policy-document";
 
 export interface AuditArgs {
   readonly bucketName: string;
@@ -39,14 +39,7 @@ export function auditBucketPolicy(a: AuditArgs): PolicyDocument {
       Resource: [`${bucket}/AWSLogs/${a.accountId}/*`, `${bucket}/AWSLogs/${a.organizationId}/*`],
       Condition: { StringEquals: { ...source, "s3:x-amz-acl": "bucket-owner-full-control" } },
     },
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [bucket, `${bucket}/*`],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport("s3:*", [bucket, `${bucket}/*`]),
     {
       Sid: "DenyLogDeletion",
       Effect: "Deny",
@@ -157,14 +150,7 @@ export function accessLogBucketPolicy(a: {
         StringEquals: { "aws:SourceAccount": a.accountId },
       },
     },
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [bucket, `${bucket}/*`],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport("s3:*", [bucket, `${bucket}/*`]),
     {
       Sid: "DenyLogDeletion",
       Effect: "Deny",

@@ -2,6 +2,7 @@ import {
   accountAdministersKey,
   accountRootArn,
   assertAccountId,
+  denyInsecureTransport,
   type PolicyDocument,
   type PolicyStatement,
   policy,
@@ -103,14 +104,7 @@ export function configBucketPolicy(a: {
       Resource: prefixes,
       Condition: recorders,
     },
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [bucket, `${bucket}/*`],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport("s3:*", [bucket, `${bucket}/*`]),
   );
 }
 
@@ -184,14 +178,7 @@ export function securityAlertsTopicPolicy(a: { readonly topicArn: string; readon
       Resource: a.topicArn,
       Condition: { StringEquals: { "aws:SourceAccount": a.accountId } },
     },
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "sns:Publish",
-      Resource: a.topicArn,
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport("sns:Publish", a.topicArn),
   );
 }
 
