@@ -11,33 +11,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { requireHelm } from "../chart/helm";
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-/** Kubernetes label selector semantics (matchLabels and matchExpressions, all ANDed). */
-export function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = e.key in labels;
-    const value = labels[e.key];
-    const inValues = has && (e.values ?? []).includes(value!);
-    const ok =
-      e.operator === "In"
-        ? inValues
-        : e.operator === "NotIn"
-          ? !inValues
-          : e.operator === "Exists"
-            ? has
-            : e.operator === "DoesNotExist"
-              ? !has
-              : false;
-    if (!ok) return false;
-  }
-  return true;
-}
+import { type LabelSelector, selectorMatches } from "../support/network-policy";
 
 /** A cluster secret as the spokes write it. */
 export interface ClusterSecret {
@@ -72,7 +46,7 @@ export function generate(appSet: ApplicationSetLike, secrets: readonly ClusterSe
   return appSet.spec.generators.flatMap((g) =>
     secrets
       .filter((s) => s.metadata.labels["argocd.argoproj.io/secret-type"] === "cluster")
-      .filter((s) => selects(g.clusters.selector, s.metadata.labels))
+      .filter((s) => selectorMatches(g.clusters.selector, s.metadata.labels))
       .map((s) => ({
         name: s.stringData.name,
         nameNormalized: s.stringData.name.toLowerCase().replace(/[^a-z0-9.-]/g, "-"),
