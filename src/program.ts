@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BaseEnvironmentOutputsError } from "./core/base-environment-outputs";
 import { ConfigError, readChartVersion, readStackFiles } from "./core/config-loader";
-import { ManagementOutputsError } from "./core/management-outputs";
 import { protectProductionResources } from "./core/protection";
 import { awsProvider } from "./core/provider";
+import { StackOutputsError } from "./core/stack-outputs";
 import { environmentStack } from "./environment";
 import { managementStack } from "./management";
 import { prStack } from "./pr-environment";
@@ -45,7 +44,7 @@ export async function main(): Promise<Record<string, unknown>> {
     if (cfg.role === "management") return managementStack(cfg, provider);
     return await environmentStack(cfg, provider);
   } catch (err) {
-    if (err instanceof ManagementOutputsError || err instanceof BaseEnvironmentOutputsError) {
+    if (err instanceof StackOutputsError) {
       throw new pulumi.RunError(err.message);
     }
     throw err;

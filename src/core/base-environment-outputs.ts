@@ -1,7 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountId, awsRegion } from "./config-primitives";
 import { PR_BASE_ENVIRONMENT } from "./environments";
+import { type OutputProblem, readStackOutputs, StackOutputsError, validateOutputs } from "./stack-outputs";
 
 /**
  * The contract between the PR environments' base environment (`PR_BASE_ENVIRONMENT`, dev) and the
@@ -30,53 +30,37 @@ export const BASE_ENVIRONMENT_OUTPUT_NAMES = Object.keys(
   baseEnvironmentOutputsSchema.shape,
 ) as (keyof BaseEnvironmentOutputs)[];
 
-/** A base environment output that is missing or not of its contract's format. */
-export class BaseEnvironmentOutputsError extends Error {
-  constructor(
-    readonly stackRef: string,
-    readonly problems: readonly { readonly output: string; readonly message: string }[],
-  ) {
-    super(
-      `The ${PR_BASE_ENVIRONMENT} stack (${stackRef}) does not provide what a PR environment reads:\n` +
-        problems.map((p) => `  - output ${p.output}: ${p.message}`).join("\n") +
-        `\nApply the ${PR_BASE_ENVIRONMENT} stack first (pulumi up -s ${PR_BASE_ENVIRONMENT}), or check its outputs (pulumi stack output -s ${PR_BASE_ENVIRONMENT}).`,
-    );
+/** Base environment outputs that are missing or not of the contract's format. */
+export class BaseEnvironmentOutputsError extends StackOutputsError {
+  constructor(stackRef: string, problems: readonly OutputProblem[]) {
+    super(stackRef, problems, {
+      subject: `The ${PR_BASE_ENVIRONMENT} stack`,
+      stack: PR_BASE_ENVIRONMENT,
+      reader: "a PR environment",
+    });
     this.name = "BaseEnvironmentOutputsError";
   }
 }
 
-/** Validates the base environment's outputs against the contract; keeps only the contract's keys. */
+/** Validates the outputs against the contract; keeps only the contract's keys. */
 export function parseBaseEnvironmentOutputs(
   raw: Readonly<Record<string, unknown>>,
   stackRef: string,
 ): BaseEnvironmentOutputs {
-  const parsed = baseEnvironmentOutputsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  throw new BaseEnvironmentOutputsError(
-    stackRef,
-    parsed.error.issues.map((i) => ({
-      output: String(i.path[0] ?? "<root>"),
-      message: raw[String(i.path[0])] === undefined ? "missing" : i.message,
-    })),
-  );
-}
-
-/** The fully qualified name of the base environment's stack in the current organization. */
-export function baseEnvironmentStackRef(project: string): string {
-  return `${pulumi.getOrganization()}/${project}/${PR_BASE_ENVIRONMENT}`;
+  const checked = validateOutputs(baseEnvironmentOutputsSchema, raw);
+  if ("problems" in checked) throw new BaseEnvironmentOutputsError(stackRef, checked.problems);
+  return checked.data;
 }
 
 /**
- * Reads and validates the base environment's outputs through a StackReference. Resolves before
- * the caller registers anything that needs them; rejects with `BaseEnvironmentOutputsError`.
+ * Reads and validates the outputs through a StackReference. Resolves before the caller registers
+ * anything that needs them; rejects with `BaseEnvironmentOutputsError`.
  */
 export async function readBaseEnvironmentOutputs(project: string): Promise<BaseEnvironmentOutputs> {
-  const name = baseEnvironmentStackRef(project);
-  const ref = new pulumi.StackReference(PR_BASE_ENVIRONMENT, { name });
-  const raw: Record<string, unknown> = {};
-  for (const output of BASE_ENVIRONMENT_OUTPUT_NAMES) {
-    const details = await ref.getOutputDetails(output);
-    raw[output] = details.value ?? details.secretValue;
-  }
-  return parseBaseEnvironmentOutputs(raw, name);
+  const { stackRef, raw } = await readStackOutputs(
+    PR_BASE_ENVIRONMENT,
+    project,
+    BASE_ENVIRONMENT_OUTPUT_NAMES,
+  );
+  return parseBaseEnvironmentOutputs(raw, stackRef);
 }

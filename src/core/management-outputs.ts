@@ -1,7 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountId, awsRegion, ipv4Block, roleArn } from "./config-primitives";
 import { MANAGEMENT_STACK } from "./environments";
+import { type OutputProblem, readStackOutputs, StackOutputsError, validateOutputs } from "./stack-outputs";
 
 /**
  * The contract between the management stack and the environment stacks: the outputs an
@@ -53,53 +53,33 @@ export const MANAGEMENT_OUTPUT_NAMES = Object.keys(
   managementOutputsSchema.shape,
 ) as (keyof ManagementOutputs)[];
 
-/** A management output that is missing or not of its contract's format. */
-export class ManagementOutputsError extends Error {
-  constructor(
-    readonly stackRef: string,
-    readonly problems: readonly { readonly output: string; readonly message: string }[],
-  ) {
-    super(
-      `The management stack (${stackRef}) does not provide what this stack reads:\n` +
-        problems.map((p) => `  - output ${p.output}: ${p.message}`).join("\n") +
-        `\nApply the management stack first (pulumi up -s ${MANAGEMENT_STACK}), or check its outputs (pulumi stack output -s ${MANAGEMENT_STACK}).`,
-    );
+/** Management outputs that are missing or not of the contract's format. */
+export class ManagementOutputsError extends StackOutputsError {
+  constructor(stackRef: string, problems: readonly OutputProblem[]) {
+    super(stackRef, problems, {
+      subject: "The management stack",
+      stack: MANAGEMENT_STACK,
+      reader: "this stack",
+    });
     this.name = "ManagementOutputsError";
   }
 }
 
-/** Validates the management stack's outputs against the contract; keeps only the contract's keys. */
+/** Validates the outputs against the contract; keeps only the contract's keys. */
 export function parseManagementOutputs(
   raw: Readonly<Record<string, unknown>>,
   stackRef: string,
 ): ManagementOutputs {
-  const parsed = managementOutputsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  throw new ManagementOutputsError(
-    stackRef,
-    parsed.error.issues.map((i) => ({
-      output: String(i.path[0] ?? "<root>"),
-      message: raw[String(i.path[0])] === undefined ? "missing" : i.message,
-    })),
-  );
-}
-
-/** The fully qualified name of the management stack in the current organization. */
-export function managementStackRef(project: string): string {
-  return `${pulumi.getOrganization()}/${project}/${MANAGEMENT_STACK}`;
+  const checked = validateOutputs(managementOutputsSchema, raw);
+  if ("problems" in checked) throw new ManagementOutputsError(stackRef, checked.problems);
+  return checked.data;
 }
 
 /**
- * Reads and validates the management stack's outputs through a StackReference. Resolves before
- * the caller registers anything that needs them; rejects with `ManagementOutputsError`.
+ * Reads and validates the outputs through a StackReference. Resolves before the caller registers
+ * anything that needs them; rejects with `ManagementOutputsError`.
  */
 export async function readManagementOutputs(project: string): Promise<ManagementOutputs> {
-  const name = managementStackRef(project);
-  const ref = new pulumi.StackReference(MANAGEMENT_STACK, { name });
-  const raw: Record<string, unknown> = {};
-  for (const output of MANAGEMENT_OUTPUT_NAMES) {
-    const details = await ref.getOutputDetails(output);
-    raw[output] = details.value ?? details.secretValue;
-  }
-  return parseManagementOutputs(raw, name);
+  const { stackRef, raw } = await readStackOutputs(MANAGEMENT_STACK, project, MANAGEMENT_OUTPUT_NAMES);
+  return parseManagementOutputs(raw, stackRef);
 }
