@@ -10,12 +10,7 @@ import {
 import { MANAGEMENT_STACK, stackFileName } from "./core/environments";
 import { awsProvider } from "./core/provider";
 import { STATE_KEY_ALIAS, stateBackendUrl } from "./core/state-backend";
-import {
-  identityCenterRoleArnPattern,
-  SecretsKeys,
-  secretsKeyAlias,
-  stackSecretsKeyPolicy,
-} from "./governance";
+import { identityCenterRoleArnPattern, SecretsKeys, secretsKeyAlias, secretsKeyPolicyOf } from "./governance";
 import { type ManagementConfig, parseStackConfig } from "./stack-config";
 
 /**
@@ -93,15 +88,7 @@ export async function bootstrapMain(): Promise<Record<string, unknown>> {
     {
       naming,
       stacks: [{ stack: MANAGEMENT_STACK, accountId: cfg.accountId }],
-      policy: (stack, environmentAccountId) =>
-        stackSecretsKeyPolicy({
-          stack,
-          managementAccountId: cfg.accountId,
-          environmentAccountId,
-          region: cfg.region,
-          adminPermissionSet: cfg.identityCenter.adminPermissionSet,
-          secretsEditorPermissionSets: cfg.identityCenter.secretsEditorPermissionSets,
-        }),
+      policy: secretsKeyPolicyOf(cfg),
     },
     { provider },
   );

@@ -15,7 +15,6 @@ import {
 import { DATADOG_AWS_ACCOUNT, ELB_LOG_DELIVERY_ACCOUNTS } from "../core/external-accounts";
 import { clusterName } from "../core/naming";
 import { toJson } from "../core/policy-document";
-import { PR_CI_ROLE_NAME } from "../core/pr-names";
 import { assumingProvider } from "../core/provider";
 import { assignmentMatrix } from "./assignments";
 import type { TrailDataEvents } from "./audit-policies";
@@ -43,7 +42,7 @@ import { CHART_PREFIX, Registries } from "./registry";
 import { identityCenterRoleArnPattern, roleArnPattern, serviceControlPolicies } from "./scp";
 import { secretsKeyAlias } from "./secrets-key-policy";
 import { SecretsKeys } from "./secrets-keys";
-import { stackSecretsKeyPolicy } from "./stack-secrets-key";
+import { secretsKeyPolicyOf } from "./stack-secrets-key";
 
 /** Highest IMDS hop limit new instances may request: EKS pods that use IMDS need 2. */
 const MAX_IMDS_HOP_LIMIT = 2;
@@ -230,17 +229,7 @@ export function governanceStack(
     {
       naming,
       stacks: ENVIRONMENT_STACKS.map((stack) => ({ stack, accountId: accountIds[STACK_ACCOUNTS[stack]] })),
-      policy: (stack, environmentAccountId) =>
-        stackSecretsKeyPolicy({
-          stack,
-          managementAccountId: cfg.accountId,
-          environmentAccountId,
-          region: cfg.region,
-          adminPermissionSet: cfg.identityCenter.adminPermissionSet,
-          secretsEditorPermissionSets: cfg.identityCenter.secretsEditorPermissionSets,
-          // PR environments' stacks use their base environment's secrets provider.
-          extraDeployRoleArns: stack === PR_BASE_ENVIRONMENT ? [roleArn(cfg.accountId, PR_CI_ROLE_NAME)] : [],
-        }),
+      policy: secretsKeyPolicyOf(cfg),
     },
     opts,
   );

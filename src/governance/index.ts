@@ -34,4 +34,4 @@ export { identityCenterRoleArnPattern } from "./scp";
 export { secretsKeyAlias } from "./secrets-key-policy";
 export { SecretsKeys } from "./secrets-keys";
 export { renderSopsFile, sopsCreationRules } from "./sops-rules";
-export { stackSecretsKeyPolicy } from "./stack-secrets-key";
+export { secretsKeyPolicyOf } from "./stack-secrets-key";

@@ -9,7 +9,7 @@ export interface SecretsKeysArgs {
   readonly naming: NameContext;
   /** The stacks whose keys this component owns, with each stack's account. */
   readonly stacks: readonly { readonly stack: StackName; readonly accountId: pulumi.Input<string> }[];
-  /** The key policy of a stack's key, given the stack's account (`stackSecretsKeyPolicy`). */
+  /** The key policy of a stack's key, given the stack's account (`secretsKeyPolicyOf`). */
   readonly policy: (stack: StackName, accountId: string) => PolicyDocument;
 }
 

@@ -1,5 +1,6 @@
-import type { StackName } from "../core/environments";
+import { PR_BASE_ENVIRONMENT, type StackName } from "../core/environments";
 import type { PolicyDocument } from "../core/policy-document";
+import { PR_CI_ROLE_NAME } from "../core/pr-names";
 import { BREAK_GLASS_ROLE_NAME } from "../core/stack-roles";
 import { ciRoleName } from "./ci-trust";
 import { DEPLOY_ROLE_NAME, roleArn } from "./platform-roles";
@@ -54,4 +55,30 @@ export function stackSecretsKeyPolicy(args: StackSecretsKeyArgs): PolicyDocument
     previewRoleArns: [roleArn(managementAccountId, ciRoleName("preview", stack))],
     developerPrincipalArns: args.secretsEditorPermissionSets.map((p) => identityCenterRoleArnPattern(p)),
   });
+}
+
+/**
+ * Every stack's key policy as the management stack's config says it (`SecretsKeysArgs.policy`):
+ * one function for the bootstrap (the management stack's key) and the management stack (the
+ * environments' keys), so both write the same document. PR environments' stacks use their base
+ * environment's secrets provider, so its key also admits their CI role.
+ */
+export function secretsKeyPolicyOf(cfg: {
+  readonly accountId: string;
+  readonly region: string;
+  readonly identityCenter: {
+    readonly adminPermissionSet: string;
+    readonly secretsEditorPermissionSets: readonly string[];
+  };
+}): (stack: StackName, environmentAccountId: string) => PolicyDocument {
+  return (stack, environmentAccountId) =>
+    stackSecretsKeyPolicy({
+      stack,
+      managementAccountId: cfg.accountId,
+      environmentAccountId,
+      region: cfg.region,
+      adminPermissionSet: cfg.identityCenter.adminPermissionSet,
+      secretsEditorPermissionSets: cfg.identityCenter.secretsEditorPermissionSets,
+      extraDeployRoleArns: stack === PR_BASE_ENVIRONMENT ? [roleArn(cfg.accountId, PR_CI_ROLE_NAME)] : [],
+    });
 }
