@@ -151,6 +151,30 @@ export function denyInsecureTransport(action: string, resource: string | string[
   };
 }
 
+/**
+ * An SNS topic's policy: the named AWS services publish to it on behalf of this account only
+ * (`aws:SourceAccount`), over TLS only. `sid` names the publishing statement.
+ */
+export function servicesPublishToTopic(a: {
+  readonly sid: string;
+  readonly services: readonly string[];
+  readonly topicArn: string;
+  readonly accountId: string;
+}): PolicyDocument {
+  assertAccountId(a.accountId, "servicesPublishToTopic.accountId");
+  return policy(
+    {
+      Sid: a.sid,
+      Effect: "Allow",
+      Principal: { Service: [...a.services] },
+      Action: "sns:Publish",
+      Resource: a.topicArn,
+      Condition: { StringEquals: { "aws:SourceAccount": a.accountId } },
+    },
+    denyInsecureTransport("sns:Publish", a.topicArn),
+  );
+}
+
 /** What reading a secret takes (what External Secrets calls: the value, its metadata and versions). */
 export const SECRETS_READ_ACTIONS: readonly string[] = [
   "secretsmanager:GetSecretValue",

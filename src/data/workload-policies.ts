@@ -1,9 +1,9 @@
 import {
-  denyInsecureTransport,
   type PolicyDocument,
   type PolicyStatement,
   policy,
   SQS_CONSUME_ACTIONS,
+  servicesPublishToTopic,
 } from "../core/policy-document";
 
 /**
@@ -239,15 +239,9 @@ export function searchAccessPolicy(args: { domainArn: string; roleArns: readonly
 
 /** Alerts topic policy: CloudWatch alarms and SES event destinations of this account publish. */
 export function alertsTopicPolicy(args: { topicArn: string; accountId: string }): PolicyDocument {
-  return policy(
-    {
-      Sid: "AccountServicesPublish",
-      Effect: "Allow",
-      Principal: { Service: ["cloudwatch.amazonaws.com", "ses.amazonaws.com"] },
-      Action: "sns:Publish",
-      Resource: args.topicArn,
-      Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-    },
-    denyInsecureTransport("sns:Publish", args.topicArn),
-  );
+  return servicesPublishToTopic({
+    sid: "AccountServicesPublish",
+    services: ["cloudwatch.amazonaws.com", "ses.amazonaws.com"],
+    ...args,
+  });
 }

@@ -6,6 +6,7 @@ import {
   type PolicyDocument,
   type PolicyStatement,
   policy,
+  servicesPublishToTopic,
 } from "../core/policy-document";
 
 /**
@@ -168,18 +169,11 @@ export function managementBusPolicy(a: { readonly busArn: string; readonly secur
 
 /** The security alerts topic: CloudWatch alarms and EventBridge rules of this account publish. */
 export function securityAlertsTopicPolicy(a: { readonly topicArn: string; readonly accountId: string }) {
-  assertAccountId(a.accountId, "securityAlertsTopicPolicy.accountId");
-  return policy(
-    {
-      Sid: "AlarmsAndRulesPublish",
-      Effect: "Allow",
-      Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
-      Action: "sns:Publish",
-      Resource: a.topicArn,
-      Condition: { StringEquals: { "aws:SourceAccount": a.accountId } },
-    },
-    denyInsecureTransport("sns:Publish", a.topicArn),
-  );
+  return servicesPublishToTopic({
+    sid: "AlarmsAndRulesPublish",
+    services: ["cloudwatch.amazonaws.com", "events.amazonaws.com"],
+    ...a,
+  });
 }
 
 /**
